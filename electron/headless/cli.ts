@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createBackend } from '../api/backend';
+import { forkSpawner } from '../inference/forkSpawner';
+import type { GpuChoice } from '../inference/protocol';
+import { startHeadlessServer } from './server';
+
+export interface CliOptions {
+  port: number;
+  dataDir: string;
+  modelsDir: string;
+  threads: number;
+  gpu: GpuChoice;
+}
+
+const GPUS: GpuChoice[] = ['auto', 'off', 'cuda', 'vulkan', 'metal'];
+
+/** The same place Electron's userData is on each platform, so desktop and headless share chats and models. */
+export function defaultDataDir(): string {
+  if (process.platform === 'win32') return join(process.env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Hearth');
+  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Hearth');
+  return join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'Hearth');
+}
+
+export function parseCli(argv: string[]): CliOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string', default: '8765' },
+      'data-dir': { type: 'string' },
+      'models-dir': { type: 'string' },
+      threads: { type: 'string', default: '0' },
+      gpu: { type: 'string', default: 'auto' },
+    },
+  });
+  const port = Number(values.port);
+  const threads = Number(values.threads);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${values.port}`);
+  if (!Number.isInteger(threads) || threads < 0) throw new Error(`--threads must be a whole number, got ${values.threads}`);
+  if (!GPUS.includes(values.gpu as GpuChoice)) throw new Error(`--gpu must be one of ${GPUS.join(', ')}`);
+  const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
+  return { port, dataDir, modelsDir: resolve(values['models-dir'] ?? join(dataDir, 'models')), threads, gpu: values.gpu as GpuChoice };
+}
+
+/** Where the built entries are: out/main, next to worker.js, with the renderer in ../renderer. */
+export interface BuiltPaths { outMain: string }
+
+export function appVersion(paths: BuiltPaths): string {
+  try {
+    return JSON.parse(readFileSync(join(paths.outMain, '../../package.json'), 'utf8')).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/** Starts backend and server, prints the address, and shuts down cleanly on SIGINT/SIGTERM. */
+export async function runHeadless(o: CliOptions, paths: BuiltPaths, extra: { demo?: boolean } = {}): Promise<void> {
+  const backend = createBackend({
+    dataDir: o.dataDir, modelsDir: o.modelsDir, gpu: o.gpu, threads: o.threads, shell: 'headless', version: appVersion(paths),
+    spawner: forkSpawner(join(paths.outMain, 'worker.js')), ...(extra.demo ? { demo: true } : {}),
+  });
+  const server = await startHeadlessServer({ backend, rendererDir: join(paths.outMain, '../renderer'), port: o.port });
+  console.log(`Hearth is running at ${server.url}`);
+  let stopping = false;
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    const killer = setTimeout(() => process.exit(1), 5000);
+    await server.close();
+    await backend.dispose(3000);
+    clearTimeout(killer);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}

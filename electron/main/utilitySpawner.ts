@@ -1,0 +1,24 @@
+import { utilityProcess } from 'electron';
+import type { WorkerHandle, WorkerSpawner } from '../inference/host';
+import type { WorkerInit, WorkerMessage } from '../inference/protocol';
+
+/** Starts the inference process as an Electron utilityProcess: the desktop app's way. */
+export function utilitySpawner(workerPath: string): WorkerSpawner {
+  return (init: WorkerInit): WorkerHandle => {
+    const child = utilityProcess.fork(workerPath, [JSON.stringify(init)], { stdio: 'pipe', serviceName: 'Hearth inference' });
+    let tail = '';
+    const keep = (chunk: Buffer): void => { tail = (tail + chunk.toString('utf8')).slice(-8192); };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    let alive = true;
+    child.once('exit', () => { alive = false; });
+    return {
+      get pid() { return child.pid; },
+      postMessage: (m) => { if (alive) child.postMessage(m); },
+      onMessage: (l) => child.on('message', (m) => l(m as WorkerMessage)),
+      onExit: (l) => child.once('exit', (code) => l({ code, signal: null })),
+      stderrTail: () => tail,
+      kill: () => { child.kill(); },
+    };
+  };
+}

@@ -1,0 +1,17 @@
+import type { CallChannel, EventChannel } from '../../shared/channels';
+import type { Envelope } from '../../shared/errors';
+
+/** How the renderer reaches main: the preload bridge in the desktop app, a WebSocket in a browser. */
+export interface Transport {
+  call(channel: CallChannel, input: unknown): Promise<Envelope<unknown>>;
+  on(event: EventChannel, listener: (payload: unknown) => void): () => void;
+}
+
+export interface PreloadBridge {
+  call: Record<CallChannel, (input: unknown) => Promise<Envelope<unknown>>>;
+  on(event: EventChannel, listener: (payload: unknown) => void): () => void;
+}
+
+export function bridgeTransport(bridge: PreloadBridge): Transport {
+  return { call: (channel, input) => bridge.call[channel](input), on: (event, l) => bridge.on(event, l) };
+}

@@ -1,0 +1,50 @@
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { call, isConnected, onConnection } from '../api/client';
+import { queryKeys } from '../api/queryKeys';
+import { useMainEvents } from '../api/useMainEvents';
+import { ChatView } from '../features/chat/ChatView';
+import { ConversationList } from '../features/conversations/ConversationList';
+import { EngineStatus } from '../features/models/EngineStatus';
+import { ModelPicker } from '../features/models/ModelPicker';
+
+const SELECTED_KEY = 'hearth.conversation';
+
+export function App() {
+  useMainEvents();
+  const [conversationId, setConversationId] = useState<string | null>(() => sessionStorage.getItem(SELECTED_KEY));
+  const [connected, setConnected] = useState(isConnected());
+  useEffect(() => onConnection(setConnected), []);
+  useEffect(() => {
+    if (conversationId) sessionStorage.setItem(SELECTED_KEY, conversationId);
+    else sessionStorage.removeItem(SELECTED_KEY);
+  }, [conversationId]);
+
+  const info = useQuery({ queryKey: queryKeys.appInfo, queryFn: () => call('app:getInfo') });
+  const engine = useQuery({ queryKey: queryKeys.engine, queryFn: () => call('engine:get') });
+  const settings = useQuery({ queryKey: queryKeys.settings, queryFn: () => call('settings:get') });
+  const testModel = engine.data?.status === 'ready' && engine.data.model.isTestModel;
+
+  return (
+    <div className="app">
+      <aside className="sidebar">
+        <div className="brand"><span className="logo" aria-hidden="true" />Hearth</div>
+        <ConversationList selectedId={conversationId} onSelect={setConversationId} />
+      </aside>
+      <main className="main">
+        <header className="topbar">
+          <ModelPicker info={info.data} engine={engine.data} settings={settings.data} />
+          <EngineStatus state={engine.data} />
+        </header>
+        {!connected && <div className="banner banner-error" role="alert">Lost the connection to Hearth. Reconnecting…</div>}
+        {(testModel || info.data?.demo) && (
+          <div className="banner banner-warn" data-testid="test-model-banner">
+            {testModel ? 'This is a random-weights test model: it writes noise, not answers. ' : 'Demo mode: the models here are random-weights test models. '}
+            Put a real GGUF model in {info.data?.modelsDir ?? 'the models folder'} to chat for real.
+          </div>
+        )}
+        <ChatView conversationId={conversationId} onConversation={setConversationId} engine={engine.data} settings={settings.data} />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,33 @@
+import { memo } from 'react';
+import type { Message } from '../../../shared/types';
+import { useStreamText } from './streamStore';
+
+function statsLine(m: Message): string | null {
+  const { completionTokens, durationMs, timeToFirstTokenMs } = m.stats;
+  if (completionTokens === null || durationMs === null) return null;
+  const genMs = Math.max(1, durationMs - (timeToFirstTokenMs ?? 0));
+  return `${completionTokens} tokens · ${((completionTokens / genMs) * 1000).toFixed(1)} tok/s · first token ${timeToFirstTokenMs ?? '?'} ms`;
+}
+
+/** One message. Model text is always rendered as text, never as HTML. */
+export const MessageItem = memo(function MessageItem({ message }: { message: Message }) {
+  const streamed = useStreamText(message.id);
+  const content = streamed ?? message.content;
+  const streaming = message.status === 'streaming' && streamed !== undefined;
+  const stats = message.role === 'assistant' && message.status !== 'streaming' ? statsLine(message) : null;
+  return (
+    <article className={`message message-${message.role}`} data-testid="message" data-role={message.role} data-status={message.status}>
+      <div className="message-meta">
+        <span className="message-author">{message.role === 'user' ? 'You' : (message.model ?? 'Model')}</span>
+        {message.status === 'stopped' && <span className="badge badge-muted">stopped</span>}
+        {message.status === 'failed' && <span className="badge badge-error">failed</span>}
+      </div>
+      <div className="message-body" data-testid="message-body">
+        {content}
+        {(streaming || (message.status === 'streaming' && !content)) && <span className="cursor" aria-hidden="true" />}
+      </div>
+      {message.error && <div className="message-error" role="alert">{message.error}</div>}
+      {stats && <div className="message-stats">{stats}</div>}
+    </article>
+  );
+});

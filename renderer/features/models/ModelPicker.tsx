@@ -1,0 +1,86 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { AppInfo, EngineState, Settings } from '../../../shared/types';
+import { call } from '../../api/client';
+import { queryKeys } from '../../api/queryKeys';
+
+interface Props {
+  info: AppInfo | undefined;
+  engine: EngineState | undefined;
+  settings: Settings | undefined;
+}
+
+const OPEN = '__open__';
+
+function formatSize(bytes: number): string {
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+  return `${Math.max(1, Math.round(bytes / 1e3))} kB`;
+}
+
+/** The GGUF files of the models folder plus files opened by hand; choosing one loads it. */
+export function ModelPicker({ info, engine, settings }: Props) {
+  const qc = useQueryClient();
+  const models = useQuery({ queryKey: queryKeys.models, queryFn: () => call('models:list') });
+  const [typing, setTyping] = useState(false);
+  const [path, setPath] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const current = engine?.status === 'ready' ? engine.model.path : engine?.status === 'loading' || engine?.status === 'failed' ? engine.path : settings?.selectedModelPath ?? '';
+
+  const load = async (p: string): Promise<void> => {
+    setError(null);
+    try {
+      await call('models:load', { path: p });
+      void qc.invalidateQueries({ queryKey: queryKeys.settings });
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  const add = async (p: string): Promise<void> => {
+    setError(null);
+    try {
+      const file = await call('models:add', { path: p });
+      await qc.invalidateQueries({ queryKey: queryKeys.models });
+      setTyping(false);
+      setPath('');
+      await load(file.path);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  const onChange = async (value: string): Promise<void> => {
+    if (value !== OPEN) return load(value);
+    if (info?.canPickFiles) {
+      const picked = await call('models:pickFile');
+      if (picked.path) await add(picked.path);
+    } else {
+      setTyping(true);
+    }
+  };
+
+  return (
+    <div className="model-picker">
+      <select
+        data-testid="model-picker"
+        aria-label="Model"
+        value={current ?? ''}
+        onFocus={() => void qc.invalidateQueries({ queryKey: queryKeys.models })}
+        onChange={(e) => void onChange(e.target.value)}
+      >
+        <option value="" disabled>{models.data?.length ? 'Choose a model…' : `No models in ${info?.modelsDir ?? 'the models folder'}`}</option>
+        {models.data?.map((m) => (
+          <option key={m.path} value={m.path}>{m.fileName} ({formatSize(m.sizeBytes)})</option>
+        ))}
+        <option value={OPEN}>Open a GGUF file…</option>
+      </select>
+      {typing && (
+        <form className="path-form" onSubmit={(e) => { e.preventDefault(); void add(path.trim()); }}>
+          <input autoFocus aria-label="Path of a .gguf file" placeholder="/full/path/to/model.gguf" value={path} onChange={(e) => setPath(e.target.value)} />
+          <button className="button" type="submit" disabled={!path.trim()}>Open</button>
+          <button className="button button-ghost" type="button" onClick={() => setTyping(false)}>Cancel</button>
+        </form>
+      )}
+      {error && <div className="picker-error" role="alert">{error}</div>}
+    </div>
+  );
+}

@@ -1,0 +1,36 @@
+/**
+ * The names of every channel, with no schema attached, so the sandboxed preload can list them without
+ * bundling zod. `contract.ts` pairs each name with its schemas and a type test keeps the two in step.
+ */
+export const CALL_CHANNELS = [
+  'app:getInfo',
+  'conversations:list',
+  'conversations:get',
+  'conversations:create',
+  'conversations:rename',
+  'conversations:delete',
+  'conversations:search',
+  'chat:send',
+  'chat:stop',
+  'models:list',
+  'models:add',
+  'models:pickFile',
+  'models:load',
+  'models:unload',
+  'engine:get',
+  'settings:get',
+  'settings:update',
+] as const;
+
+export const EVENT_CHANNELS = ['chat:delta', 'chat:end', 'engine:state', 'conversations:changed'] as const;
+
+export type CallChannel = (typeof CALL_CHANNELS)[number];
+export type EventChannel = (typeof EVENT_CHANNELS)[number];
+
+export function isCallChannel(value: unknown): value is CallChannel {
+  return typeof value === 'string' && (CALL_CHANNELS as readonly string[]).includes(value);
+}
+
+export function isEventChannel(value: unknown): value is EventChannel {
+  return typeof value === 'string' && (EVENT_CHANNELS as readonly string[]).includes(value);
+}

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import type { CallChannel, EventChannel } from './channels';
+import {
+  AppInfo, Conversation, ConversationWithMessages, EngineState, Message, MessageStats, MessageStatus, ModelFile, Settings,
+} from './types';
+
+/**
+ * Every channel, declared once: input and output schemas for calls, payload schemas for events.
+ * Main parses every input with these; the renderer gets its types from them.
+ */
+const id = z.string().min(1).max(100);
+const path = z.string().min(1).max(4096);
+
+export const calls = {
+  'app:getInfo': { input: z.void(), output: AppInfo },
+  'conversations:list': { input: z.void(), output: z.array(Conversation) },
+  'conversations:get': { input: z.object({ id }), output: ConversationWithMessages },
+  'conversations:create': { input: z.void(), output: Conversation },
+  'conversations:rename': { input: z.object({ id, title: z.string().trim().min(1).max(200) }), output: Conversation },
+  'conversations:delete': { input: z.object({ id }), output: z.void() },
+  'conversations:search': { input: z.object({ query: z.string().max(500) }), output: z.array(Conversation) },
+  'chat:send': {
+    input: z.object({ conversationId: id.nullable(), text: z.string().trim().min(1).max(200_000) }),
+    output: z.object({ conversationId: id, userMessage: Message, assistantMessage: Message, streamId: id }),
+  },
+  'chat:stop': { input: z.object({ streamId: id }), output: z.object({ stopped: z.boolean() }) },
+  'models:list': { input: z.void(), output: z.array(ModelFile) },
+  'models:add': { input: z.object({ path }), output: ModelFile },
+  'models:pickFile': { input: z.void(), output: z.object({ path: z.string().nullable() }) },
+  'models:load': { input: z.object({ path }), output: EngineState },
+  'models:unload': { input: z.void(), output: EngineState },
+  'engine:get': { input: z.void(), output: EngineState },
+  'settings:get': { input: z.void(), output: Settings },
+  'settings:update': { input: Settings.omit({ addedModelPaths: true }).partial().strict(), output: Settings },
+} satisfies Record<CallChannel, { input: z.ZodType; output: z.ZodType }>;
+
+export const ChatDelta = z.object({
+  streamId: id,
+  conversationId: id,
+  messageId: id,
+  /** Text appended since the previous delta of this stream. */
+  text: z.string(),
+  /** 0, 1, 2, ... per stream, so a client can tell a gap. */
+  seq: z.number().int(),
+});
+export type ChatDelta = z.infer<typeof ChatDelta>;
+
+export const ChatEnd = z.object({
+  streamId: id,
+  conversationId: id,
+  messageId: id,
+  status: MessageStatus.exclude(['streaming']),
+  error: z.string().nullable(),
+  content: z.string(),
+  stats: MessageStats,
+});
+export type ChatEnd = z.infer<typeof ChatEnd>;
+
+export const events = {
+  'chat:delta': ChatDelta,
+  'chat:end': ChatEnd,
+  'engine:state': EngineState,
+  'conversations:changed': z.object({ conversationId: id.nullable() }),
+} satisfies Record<EventChannel, z.ZodType>;
+
+export type CallInput<C extends CallChannel> = z.input<(typeof calls)[C]['input']>;
+export type CallOutput<C extends CallChannel> = z.output<(typeof calls)[C]['output']>;
+export type EventPayload<E extends EventChannel> = z.output<(typeof events)[E]>;
