@@ -4,7 +4,7 @@ import type { Backend } from '../api/backend';
 import { dispatch } from '../api/dispatch';
 
 /** What a browser sends over the socket: one call. Anything else is answered with an error or ignored. */
-const ClientCall = z.object({ id: z.number().int().nonnegative(), channel: z.string().max(100), input: z.unknown() });
+const ClientCall = z.object({ id: z.number().int().nonnegative(), channel: z.string().max(100), input: z.unknown().optional() });
 
 export type ServerFrame =
   | { type: 'result'; id: number; envelope: unknown }

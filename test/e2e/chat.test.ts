@@ -1,0 +1,113 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/browser';
+import { ROOT, tempDir, tinyModel } from '../helpers/fixtures';
+import { startServe, wsClient, type RunningServer } from '../helpers/headlessProcess';
+
+const SHOTS = join(ROOT, 'test-results');
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+let model: string;
+let cleanup: () => void;
+const consoleErrors: string[] = [];
+
+beforeAll(async () => {
+  const t = tempDir();
+  cleanup = t.cleanup;
+  mkdirSync(join(t.dir, 'models'), { recursive: true });
+  model = tinyModel(join(t.dir, 'models'), 'hearth-test-says-the.gguf', { favor: 'the' });
+  server = await startServe(['--port', '0', '--data-dir', join(t.dir, 'data'), '--models-dir', join(t.dir, 'models'), '--threads', '1', '--gpu', 'off']);
+  const api = await wsClient(server.port, server.token);
+  await api.call('settings:update', { maxTokens: 400, temperature: 0, systemPrompt: 'Be brief.' });
+  api.close();
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  mkdirSync(SHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  cleanup?.();
+});
+
+/** Records every distinct text the streaming answer shows, from the DOM itself. */
+async function watchStreamingRenders(): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __renders: string[] };
+    w.__renders = [];
+    new MutationObserver(() => {
+      const body = document.querySelector('[data-role="assistant"][data-status="streaming"] [data-testid="message-body"]');
+      const text = body?.textContent ?? '';
+      if (text && w.__renders.at(-1) !== text) w.__renders.push(text);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+}
+
+const renders = (): Promise<string[]> => page.evaluate(() => (window as unknown as { __renders: string[] }).__renders);
+const assistant = (n: number) => page.locator('[data-testid="message"][data-role="assistant"]').nth(n);
+
+describe('chat in the browser against npm run serve', () => {
+  it('opens the page, picks the model, and streams an answer in', async () => {
+    await page.goto(server.url);
+    await expect.poll(() => page.url()).not.toContain('token=');
+    await page.locator('[data-testid="model-picker"]').selectOption(model);
+    await page.locator('[data-testid="engine-status"][data-status="ready"]').waitFor();
+    await expect.poll(() => page.locator('[data-testid="test-model-banner"]').textContent()).toMatch(/random-weights test model/);
+
+    await watchStreamingRenders();
+    await page.locator('[data-testid="composer-input"]').fill('Tell me about the hearth');
+    await page.locator('[data-testid="composer-input"]').press('Enter');
+    await assistant(0).and(page.locator('[data-status="complete"]')).waitFor({ timeout: 30_000 });
+
+    const partials = await renders();
+    const final = (await assistant(0).locator('[data-testid="message-body"]').textContent())!;
+    expect(final.trim().split(/\s+/)).toEqual(Array(400).fill('the'));
+    const partialOnly = partials.filter((t) => t.length < final.length);
+    expect(partialOnly.length).toBeGreaterThanOrEqual(3);
+    // Every render extends the one before: text is appended, never replaced.
+    partialOnly.forEach((t, i) => { if (i > 0) expect(t.startsWith(partialOnly[i - 1]!)).toBe(true); });
+    await expect.poll(() => assistant(0).locator('.message-stats').textContent()).toMatch(/400 tokens/);
+    await page.screenshot({ path: join(SHOTS, 'e2e-chat-light.png') });
+  });
+
+  it('stops a second answer and keeps what was written', async () => {
+    const api = await wsClient(server.port, server.token);
+    await api.call('settings:update', { maxTokens: 0 });
+    api.close();
+    await watchStreamingRenders();
+    await page.locator('[data-testid="composer-input"]').fill('Now go on for ever');
+    await page.locator('[data-testid="send"]').click();
+    await expect.poll(async () => (await renders()).length, { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
+    await page.locator('[data-testid="stop"]').click();
+    await assistant(1).and(page.locator('[data-status="stopped"]')).waitFor();
+    const kept = (await assistant(1).locator('[data-testid="message-body"]').textContent())!;
+    expect(kept).toMatch(/^(\s?the)+$/);
+    expect(kept.length).toBeGreaterThanOrEqual((await renders())[2]!.length);
+    await expect.poll(() => page.locator('[data-testid="send"]').isVisible()).toBe(true);
+  });
+
+  it('finds the conversation with both answers after a reload', async () => {
+    await page.reload();
+    await page.locator('[data-testid="conversation-item"]').first().waitFor();
+    expect(await page.locator('[data-testid="conversation-item"]').allTextContents()).toEqual(['Tell me about the hearth']);
+    await page.locator('[data-testid="conversation-item"]').first().click();
+    await assistant(1).waitFor();
+    const statuses = await page.locator('[data-testid="message"]').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-role')}:${e.getAttribute('data-status')}`));
+    expect(statuses).toEqual(['user:complete', 'assistant:complete', 'user:complete', 'assistant:stopped']);
+    expect((await assistant(1).locator('[data-testid="message-body"]').textContent())!.length).toBeGreaterThan(0);
+    await page.screenshot({ path: join(SHOTS, 'e2e-chat-after-reload.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(SHOTS, 'e2e-chat-dark.png') });
+    if (process.env.HEARTH_UPDATE_SCREENSHOT) copyFileSync(join(SHOTS, 'e2e-chat-light.png'), join(ROOT, 'docs/screenshot.png'));
+  });
+
+  it('showed no console errors (CSP violations, failed requests, React warnings)', () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,154 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EventChannel } from '../../shared/channels';
+import type { ChatDelta, ChatEnd } from '../../shared/contract';
+import { createBackend, type Backend } from '../../electron/api/backend';
+import { dispatch } from '../../electron/api/dispatch';
+import { forkSpawner } from '../../electron/inference/forkSpawner';
+import { WORKER_PATH, tempDir, tinyModel } from '../helpers/fixtures';
+
+let dir: string;
+let cleanup: () => void;
+let backend: Backend;
+let model: string;
+let seen: { event: EventChannel; payload: unknown }[];
+
+function start(): Backend {
+  const b = createBackend({
+    dataDir: join(dir, 'data'), modelsDir: join(dir, 'models'), spawner: forkSpawner(WORKER_PATH),
+    gpu: 'off', threads: 1, shell: 'headless', version: 'test',
+  });
+  b.events.subscribe((event, payload) => seen.push({ event, payload }));
+  return b;
+}
+
+async function call<T = unknown>(b: Backend, channel: string, input?: unknown): Promise<T> {
+  const r = await dispatch(b.handlers, channel, input);
+  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
+  return r.value as T;
+}
+
+const ended = (streamId: string): Promise<ChatEnd> => new Promise((resolve) => {
+  const poll = (): void => {
+    const e = seen.find((s) => s.event === 'chat:end' && (s.payload as ChatEnd).streamId === streamId);
+    if (e) resolve(e.payload as ChatEnd);
+    else setTimeout(poll, 5);
+  };
+  poll();
+});
+const deltas = (streamId: string): ChatDelta[] =>
+  seen.filter((s) => s.event === 'chat:delta' && (s.payload as ChatDelta).streamId === streamId).map((s) => s.payload as ChatDelta);
+
+interface Sent { conversationId: string; streamId: string }
+
+beforeEach(async () => {
+  ({ dir, cleanup } = tempDir());
+  seen = [];
+  model = tinyModel(join(dir), 'says-the.gguf', { favor: 'the' });
+  backend = start();
+  await call(backend, 'models:add', { path: model });
+  await call(backend, 'settings:update', { maxTokens: 200, temperature: 0, systemPrompt: 'Be brief.', contextSize: 2048 });
+});
+afterEach(async () => {
+  await backend.dispose(2000);
+  cleanup();
+});
+
+describe('chat over the handler table, with the real database and inference process', () => {
+  it('refuses to send before a model is picked, and saves nothing', async () => {
+    await expect(call(backend, 'chat:send', { conversationId: null, text: 'hi' })).rejects.toMatchObject({ code: 'NO_MODEL' });
+    expect(await call(backend, 'conversations:list')).toEqual([]);
+  });
+
+  it('persists the question, streams the answer as batched deltas, and persists the answer', async () => {
+    expect(await call(backend, 'models:load', { path: model })).toMatchObject({ status: 'ready' });
+    const sent = await call<Sent & { userMessage: { content: string }; assistantMessage: { status: string } }>(
+      backend, 'chat:send', { conversationId: null, text: 'Tell me about fire' });
+    expect(sent.userMessage.content).toBe('Tell me about fire');
+    expect(sent.assistantMessage.status).toBe('streaming');
+    const end = await ended(sent.streamId);
+    expect(end.status).toBe('complete');
+    expect(end.stats.completionTokens).toBe(200);
+    const ds = deltas(sent.streamId);
+    expect(ds.map((d) => d.seq)).toEqual(ds.map((_, i) => i));
+    expect(ds.map((d) => d.text).join('')).toBe(end.content);
+    // Deltas are coalesced: far fewer events than tokens, never a whole snapshot.
+    expect(ds.length).toBeLessThan(200);
+    expect(Math.max(...ds.map((d) => d.text.length))).toBeLessThan(end.content.length);
+
+    const conv = await call<{ title: string; messages: { role: string; status: string; content: string; stats: { completionTokens: number } }[] }>(
+      backend, 'conversations:get', { id: sent.conversationId });
+    expect(conv.title).toBe('Tell me about fire');
+    expect(conv.messages.map((m) => [m.role, m.status])).toEqual([['user', 'complete'], ['assistant', 'complete']]);
+    expect(conv.messages[1]!.content).toBe(end.content);
+    expect(conv.messages[1]!.stats.completionTokens).toBe(200);
+  });
+
+  it('loads the picked model on first send, and a second send continues the same conversation', async () => {
+    await call(backend, 'settings:update', { selectedModelPath: model });
+    const first = await call<Sent>(backend, 'chat:send', { conversationId: null, text: 'one' });
+    await ended(first.streamId);
+    const second = await call<Sent>(backend, 'chat:send', { conversationId: first.conversationId, text: 'two' });
+    expect(second.conversationId).toBe(first.conversationId);
+    expect((await ended(second.streamId)).status).toBe('complete');
+    const conv = await call<{ messages: { role: string }[] }>(backend, 'conversations:get', { id: first.conversationId });
+    expect(conv.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+    expect(await call(backend, 'conversations:search', { query: 'two' })).toHaveLength(1);
+  });
+
+  it('stop keeps the partial answer with status stopped', async () => {
+    await call(backend, 'settings:update', { maxTokens: 0 });
+    await call(backend, 'models:load', { path: model });
+    const sent = await call<Sent>(backend, 'chat:send', { conversationId: null, text: 'go on forever' });
+    while (deltas(sent.streamId).length < 3) await new Promise((r) => setTimeout(r, 5));
+    await expect(call(backend, 'chat:send', { conversationId: sent.conversationId, text: 'again' })).rejects.toMatchObject({ code: 'BUSY' });
+    expect(await call(backend, 'chat:stop', { streamId: sent.streamId })).toEqual({ stopped: true });
+    const end = await ended(sent.streamId);
+    expect(end.status).toBe('stopped');
+    expect(end.content.length).toBeGreaterThan(0);
+    const conv = await call<{ messages: { status: string; content: string }[] }>(backend, 'conversations:get', { id: sent.conversationId });
+    expect(conv.messages[1]).toMatchObject({ status: 'stopped', content: end.content });
+  });
+
+  it('kill -9 of the inference process mid-answer keeps the partial as failed with the reason; the next prompt works', async () => {
+    await call(backend, 'settings:update', { maxTokens: 0 });
+    await call(backend, 'models:load', { path: model });
+    const sent = await call<Sent>(backend, 'chat:send', { conversationId: null, text: 'keep going' });
+    while (deltas(sent.streamId).length < 3) await new Promise((r) => setTimeout(r, 5));
+    process.kill(backend.host.pid!, 'SIGKILL');
+    const end = await ended(sent.streamId);
+    expect(end.status).toBe('failed');
+    expect(end.error).toMatch(/inference process stopped unexpectedly \(killed by SIGKILL\)/);
+    expect(end.content).toMatch(/^(\s?the)+$/);
+    const conv = await call<{ messages: { status: string; content: string; error: string }[] }>(backend, 'conversations:get', { id: sent.conversationId });
+    expect(conv.messages[1]).toMatchObject({ status: 'failed', content: end.content, error: end.error });
+
+    await call(backend, 'settings:update', { maxTokens: 10 });
+    const next = await call<Sent>(backend, 'chat:send', { conversationId: sent.conversationId, text: 'are you back?' });
+    const nextEnd = await ended(next.streamId);
+    expect(nextEnd.status).toBe('complete');
+    expect(nextEnd.stats.completionTokens).toBe(10);
+    expect(seen.some((s) => s.event === 'engine:state' && (s.payload as { lastError?: string }).lastError?.includes('SIGKILL'))).toBe(true);
+  });
+
+  it('marks an answer left streaming by a killed app as failed on the next start, keeping its text', async () => {
+    await backend.dispose();
+    const db = new Database(join(dir, 'data', 'hearth.db'));
+    db.prepare("INSERT INTO conversations VALUES ('c', 'crashed', 1, 1)").run();
+    db.prepare("INSERT INTO messages (id, conversation_id, seq, role, content, status, created_at) VALUES ('m', 'c', 1, 'assistant', 'half an ans', 'streaming', 1)").run();
+    db.close();
+    backend = start();
+    const conv = await call<{ messages: { status: string; content: string; error: string }[] }>(backend, 'conversations:get', { id: 'c' });
+    expect(conv.messages[0]).toMatchObject({ status: 'failed', content: 'half an ans', error: expect.stringMatching(/closed while/) });
+  });
+
+  it('lists GGUF files in the models folder and refuses to load a path it does not know', async () => {
+    tinyModel(join(dir, 'models'), 'in-folder.gguf');
+    const list = await call<{ fileName: string; source: string }[]>(backend, 'models:list');
+    expect(list.map((m) => [m.fileName, m.source])).toEqual([['in-folder.gguf', 'folder'], ['says-the.gguf', 'added']]);
+    await expect(call(backend, 'models:load', { path: '/etc/passwd' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(call(backend, 'models:add', { path: 'relative.gguf' })).rejects.toMatchObject({ code: 'BAD_INPUT' });
+    await expect(call(backend, 'models:add', { path: '/etc/passwd' })).rejects.toMatchObject({ code: 'BAD_INPUT' });
+  });
+});

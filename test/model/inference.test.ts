@@ -1,0 +1,146 @@
+import { truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '../../shared/errors';
+import { forkSpawner } from '../../electron/inference/forkSpawner';
+import { InferenceHost } from '../../electron/inference/host';
+import { buildTinyModel } from '../helpers/tinyModel';
+import { WORKER_PATH, tempDir, tinyModel } from '../helpers/fixtures';
+
+const LOAD = { contextSize: 2048, threads: 1 };
+const turns = [{ role: 'system' as const, content: 'Be brief.' }, { role: 'user' as const, content: 'Hello' }];
+let dir: string;
+let cleanup: () => void;
+let says: string;
+let varied: string;
+const hosts: InferenceHost[] = [];
+
+function newHost(): InferenceHost {
+  const h = new InferenceHost(forkSpawner(WORKER_PATH), { gpu: 'off' });
+  hosts.push(h);
+  return h;
+}
+
+beforeAll(() => {
+  ({ dir, cleanup } = tempDir());
+  says = tinyModel(dir, 'says-the.gguf', { favor: 'the' });
+  varied = tinyModel(dir, 'varied.gguf');
+});
+afterEach(async () => { await Promise.all(hosts.splice(0).map((h) => h.dispose(2000))); });
+afterAll(() => cleanup());
+
+const waitFor = async (check: () => boolean, ms = 20_000): Promise<void> => {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+describe('the inference process on the tiny model', () => {
+  it('loads a model and reports what it loaded', async () => {
+    const host = newHost();
+    const states: string[] = [];
+    host.onState((s) => states.push(s.status));
+    const model = await host.load(says, LOAD);
+    expect(model).toMatchObject({ path: says, contextSize: 2048, gpu: 'cpu', isTestModel: true, trainContextSize: 4096 });
+    expect(model.name).toMatch(/Hearth tiny test model/);
+    expect(states).toEqual(['loading', 'ready']);
+    expect(host.pid).toBeGreaterThan(0);
+    expect(host.pid).not.toBe(process.pid);
+  });
+
+  it('streams a chat answer in many chunks through the ChatML template from the GGUF', async () => {
+    const host = newHost();
+    await host.load(says, LOAD);
+    const chunks: string[] = [];
+    const r = await host.generate(turns, { maxTokens: 40, temperature: 0 }, { onText: (t) => chunks.push(t) });
+    expect(r.stopReason).toBe('maxTokens');
+    expect(r.completionTokens).toBe(40);
+    expect(r.promptTokens).toBeGreaterThan(5);
+    expect(chunks.length).toBeGreaterThanOrEqual(20);
+    expect(chunks.join('')).toBe(r.text);
+    expect(r.text.trim().split(/\s+/)).toEqual(Array(40).fill('the'));
+    expect(r.timeToFirstTokenMs).not.toBeNull();
+  });
+
+  it('gives varied text from the unbiased model and stops at its end-of-generation token or the limit', async () => {
+    const host = newHost();
+    await host.load(varied, LOAD);
+    const r = await host.generate(turns, { maxTokens: 30, temperature: 0 }, { onText: () => undefined });
+    expect(['eog', 'maxTokens']).toContain(r.stopReason);
+    expect(new Set(r.text.split('')).size).toBeGreaterThan(1);
+  });
+
+  it('stops when asked and keeps the partial answer', async () => {
+    const host = newHost();
+    await host.load(says, LOAD);
+    const controller = new AbortController();
+    let text = '';
+    const pending = host.generate(turns, { maxTokens: 100_000, temperature: 0 }, {
+      signal: controller.signal,
+      onText: (t) => { text += t; if (text.length > 40) controller.abort(); },
+    });
+    const r = await pending;
+    expect(r.stopReason).toBe('abort');
+    expect(r.text.length).toBeGreaterThan(40);
+    expect(r.text).toMatch(/^(\s?the)+$/);
+    expect(r.completionTokens).toBeLessThan(2000);
+  });
+
+  it('survives kill -9 of the inference process mid-answer: the request fails clearly and the next one works', async () => {
+    const host = newHost();
+    await host.load(says, LOAD);
+    let streamed = '';
+    const pending = host.generate(turns, { maxTokens: 100_000, temperature: 0 }, { onText: (t) => { streamed += t; } });
+    await waitFor(() => streamed.length > 20);
+    const pid = host.pid!;
+    process.kill(pid, 'SIGKILL');
+    const error = await pending.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe('ENGINE_CRASHED');
+    expect((error as AppError).message).toMatch(/stopped unexpectedly \(killed by SIGKILL\)/);
+    expect(host.getState()).toMatchObject({ status: 'none', lastError: expect.stringMatching(/SIGKILL/) });
+
+    await host.load(says, LOAD);
+    expect(host.pid).not.toBe(pid);
+    const r = await host.generate(turns, { maxTokens: 5, temperature: 0 }, { onText: () => undefined });
+    expect(r.completionTokens).toBe(5);
+  });
+
+  it('says a truncated GGUF is truncated, naming the tensor, and stays usable', async () => {
+    const file = join(dir, 'truncated.gguf');
+    const full = buildTinyModel({ favor: 'the' });
+    writeFileSync(file, full);
+    truncateSync(file, Math.floor(full.length * 0.6));
+    const host = newHost();
+    const error = await host.load(file, LOAD).catch((e: unknown) => e as AppError);
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe('MODEL_LOAD_FAILED');
+    expect((error as AppError).message).toMatch(/truncated\.gguf cannot be loaded: the file is truncated: tensor "[\w.]+" ends at byte \d+ but the file has only \d+ bytes/);
+    expect(host.getState()).toMatchObject({ status: 'failed', error: expect.stringMatching(/truncated/) });
+    await host.load(says, LOAD);
+    expect(host.getState().status).toBe('ready');
+  });
+
+  it('explains a file that is not a GGUF model at all', async () => {
+    const file = join(dir, 'notes.gguf');
+    writeFileSync(file, 'these are my shopping notes, not a model');
+    const host = newHost();
+    await expect(host.load(file, LOAD)).rejects.toThrow(/notes\.gguf cannot be loaded: it is not a readable GGUF model/);
+  });
+
+  it('refuses a model missing a key that would abort llama.cpp, before llama.cpp sees it', async () => {
+    const file = join(dir, 'no-heads.gguf');
+    const bytes = buildTinyModel({ favor: 'the' });
+    // Rename the key in place (same length), so the file stays well-formed but lacks attention.head_count.
+    const key = Buffer.from('llama.attention.head_count\u0000'.slice(0, -1));
+    const at = bytes.indexOf(Buffer.concat([key, Buffer.from([4, 0, 0, 0])]));
+    expect(at).toBeGreaterThan(0);
+    bytes.write('llama.attention.head_coun_', at, 'ascii');
+    writeFileSync(file, bytes);
+    const host = newHost();
+    await expect(host.load(file, LOAD)).rejects.toThrow(/no-heads\.gguf cannot be loaded: the metadata key llama\.attention\.head_count is missing/);
+    expect(host.pid).toBeGreaterThan(0);
+  });
+});
