@@ -9,7 +9,7 @@ import { newId } from '../lib/ids';
 import type { ModelsService } from '../models/modelsService';
 import type { SettingsService } from '../settings/settingsService';
 import type { ConversationsRepo } from './conversationsRepo';
-import { DeltaBatcher } from './deltaBatcher';
+import { DeltaBatcher } from '../lib/deltaBatcher';
 import { EMPTY_STATS, type MessagesRepo } from './messagesRepo';
 
 export interface ChatDeps {

@@ -7,7 +7,8 @@ const TAIL_BYTES = 8192;
 /** Starts the inference process with child_process.fork: the headless server and the tests use this. */
 export function forkSpawner(workerPath: string): WorkerSpawner {
   return (init: WorkerInit): WorkerHandle => {
-    const child = fork(workerPath, [JSON.stringify(init)], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'advanced' });
+    // execArgv: [] keeps the parent's flags (a TypeScript loader, --inspect) out of the inference process.
+    const child = fork(workerPath, [JSON.stringify(init)], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'advanced', execArgv: [] });
     let tail = '';
     const keep = (chunk: Buffer): void => {
       tail = (tail + chunk.toString('utf8')).slice(-TAIL_BYTES);

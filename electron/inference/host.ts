@@ -165,7 +165,9 @@ const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 const fromEnvelope = (e: ErrorEnvelope): AppError => new AppError(e.code, e.message);
 
-function lastLine(text: string): string {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
-  return (lines.at(-1) ?? '').slice(0, 300);
+/** The line of a dying process's output that says why: the last error-looking one, else the last one. */
+export function lastLine(text: string): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !/^Node\.js v\d/.test(l) && !/^at /.test(l));
+  const telling = lines.filter((l) => /error|abort|assert|fatal|exception|failed/i.test(l));
+  return (telling.at(-1) ?? lines.at(-1) ?? '').slice(0, 300);
 }

@@ -3,6 +3,7 @@
  * utilityProcess (desktop) or a child_process.fork (headless, tests); it speaks the same messages either way.
  */
 import { AppError, toErrorEnvelope } from '../../shared/errors';
+import { DeltaBatcher } from '../lib/deltaBatcher';
 import { Engine } from './engine';
 import { nodeLlamaCpp } from './nodeLlamaCpp';
 import type { HostMessage, WorkerInit, WorkerMessage } from './protocol';
@@ -46,6 +47,7 @@ const enginePromise = (async () => {
 enginePromise.catch(() => undefined);
 
 const requests = new Map<number, AbortController>();
+const TEXT_FLUSH_MS = 25;
 
 async function handle(m: HostMessage): Promise<void> {
   if (m.type === 'abort') {
@@ -65,10 +67,15 @@ async function handle(m: HostMessage): Promise<void> {
       case 'generate': {
         const controller = new AbortController();
         requests.set(m.id, controller);
+        // Tokens are coalesced here too: one message per token would keep this process's JS thread, which
+        // also drives llama.cpp's sampling loop, busy serialising instead of generating.
+        const batcher = new DeltaBatcher(TEXT_FLUSH_MS, (text) => send({ type: 'text', id: m.id, text }));
         try {
-          const result = await engine.generate(m.turns, m.options, controller.signal, (text) => send({ type: 'text', id: m.id, text }));
+          const result = await engine.generate(m.turns, m.options, controller.signal, (text) => batcher.push(text));
+          batcher.flush();
           send({ type: 'result', id: m.id, ok: true, value: result });
         } finally {
+          batcher.flush();
           requests.delete(m.id);
         }
         break;

@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { writeTinyModel, type TinyModelOptions } from './tinyModel';
 
-export const ROOT = resolve(__dirname, '../..');
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/[\\/]$/, '');
 export const WORKER_PATH = join(ROOT, 'out/main/worker.js');
 export const HEADLESS_PATH = join(ROOT, 'out/main/headless.js');
 export const RENDERER_DIR = join(ROOT, 'out/renderer');

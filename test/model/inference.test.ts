@@ -50,17 +50,19 @@ describe('the inference process on the tiny model', () => {
     expect(host.pid).not.toBe(process.pid);
   });
 
-  it('streams a chat answer in many chunks through the ChatML template from the GGUF', async () => {
+  it('streams a chat answer in coalesced chunks through the ChatML template from the GGUF', async () => {
     const host = newHost();
     await host.load(says, LOAD);
     const chunks: string[] = [];
-    const r = await host.generate(turns, { maxTokens: 40, temperature: 0 }, { onText: (t) => chunks.push(t) });
+    const r = await host.generate(turns, { maxTokens: 400, temperature: 0 }, { onText: (t) => chunks.push(t) });
     expect(r.stopReason).toBe('maxTokens');
-    expect(r.completionTokens).toBe(40);
+    expect(r.completionTokens).toBe(400);
     expect(r.promptTokens).toBeGreaterThan(5);
-    expect(chunks.length).toBeGreaterThanOrEqual(20);
+    // Streamed while generating (several chunks), but not one message per token.
+    expect(chunks.length).toBeGreaterThanOrEqual(3);
+    expect(chunks.length).toBeLessThan(200);
     expect(chunks.join('')).toBe(r.text);
-    expect(r.text.trim().split(/\s+/)).toEqual(Array(40).fill('the'));
+    expect(r.text.trim().split(/\s+/)).toEqual(Array(400).fill('the'));
     expect(r.timeToFirstTokenMs).not.toBeNull();
   });
 

@@ -31,10 +31,15 @@ export function ChatView({ conversationId, onConversation, engine, settings }: P
   useEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    const follow = (): void => { if (stick.current) el.scrollTop = el.scrollHeight; };
+    let frame = 0;
+    const follow = (): void => {
+      if (frame || !stick.current) return;
+      frame = requestAnimationFrame(() => { frame = 0; el.scrollTop = el.scrollHeight; });
+    };
     follow();
-    if (!streamingMessage) return;
-    return streamStore.subscribe(streamingMessage.id, follow);
+    if (!streamingMessage) return () => cancelAnimationFrame(frame);
+    const off = streamStore.subscribe(streamingMessage.id, follow);
+    return () => { off(); cancelAnimationFrame(frame); };
   }, [messages.length, streamingMessage]);
 
   const hasModel = engine?.status === 'ready' || !!settings?.selectedModelPath;

@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import type { Message } from '../../../shared/types';
-import { useStreamText } from './streamStore';
+import { useStreamPieces } from './streamStore';
 
 function statsLine(m: Message): string | null {
   const { completionTokens, durationMs, timeToFirstTokenMs } = m.stats;
@@ -11,20 +11,19 @@ function statsLine(m: Message): string | null {
 
 /** One message. Model text is always rendered as text, never as HTML. */
 export const MessageItem = memo(function MessageItem({ message }: { message: Message }) {
-  const streamed = useStreamText(message.id);
-  const content = streamed ?? message.content;
-  const streaming = message.status === 'streaming' && streamed !== undefined;
+  const pieces = useStreamPieces(message.id);
+  const streaming = message.status === 'streaming' && pieces !== undefined;
   const stats = message.role === 'assistant' && message.status !== 'streaming' ? statsLine(message) : null;
   return (
-    <article className={`message message-${message.role}`} data-testid="message" data-role={message.role} data-status={message.status}>
+    <article className={`message message-${message.role}${message.status === 'streaming' ? ' message-live' : ''}`} data-testid="message" data-role={message.role} data-status={message.status}>
       <div className="message-meta">
         <span className="message-author">{message.role === 'user' ? 'You' : (message.model ?? 'Model')}</span>
         {message.status === 'stopped' && <span className="badge badge-muted">stopped</span>}
         {message.status === 'failed' && <span className="badge badge-error">failed</span>}
       </div>
       <div className="message-body" data-testid="message-body">
-        {content}
-        {(streaming || (message.status === 'streaming' && !content)) && <span className="cursor" aria-hidden="true" />}
+        {pieces ? pieces.map((piece, i) => <span key={i}>{piece}</span>) : message.content}
+        {(streaming || (message.status === 'streaming' && !message.content)) && <span className="cursor" aria-hidden="true" />}
       </div>
       {message.error && <div className="message-error" role="alert">{message.error}</div>}
       {stats && <div className="message-stats">{stats}</div>}

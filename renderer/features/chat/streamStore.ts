@@ -1,24 +1,32 @@
 import { useSyncExternalStore } from 'react';
 
-interface Entry { text: string; seq: number; ended: boolean }
+/** Streamed text is kept in pieces of about this many characters; only the last piece ever changes. */
+const PIECE_CHARS = 2048;
+
+interface Entry { pieces: readonly string[]; seq: number; ended: boolean }
 
 /**
  * Text of answers being streamed, keyed by message id. Deltas append; one subscriber per message, so a new
- * delta re-renders only the message it belongs to, however long the chat.
+ * delta re-renders only the message it belongs to, and inside it only the last piece of text changes: the
+ * browser re-lays and re-shapes at most PIECE_CHARS characters per delta, however long the answer grows.
  */
 class StreamStore {
   private entries = new Map<string, Entry>();
   private listeners = new Map<string, Set<() => void>>();
 
   append(id: string, text: string, seq: number): void {
-    const e = this.entries.get(id) ?? { text: '', seq: -1, ended: false };
+    const e = this.entries.get(id) ?? { pieces: [], seq: -1, ended: false };
     if (seq <= e.seq || e.ended) return; // a replayed or late delta
-    this.entries.set(id, { text: e.text + text, seq, ended: false });
+    const pieces = [...e.pieces];
+    const last = pieces.at(-1);
+    if (last !== undefined && last.length < PIECE_CHARS) pieces[pieces.length - 1] = last + text;
+    else pieces.push(text);
+    this.entries.set(id, { pieces, seq, ended: false });
     this.notify(id);
   }
 
   end(id: string, finalText: string): void {
-    this.entries.set(id, { text: finalText, seq: Number.MAX_SAFE_INTEGER, ended: true });
+    this.entries.set(id, { pieces: [finalText], seq: Number.MAX_SAFE_INTEGER, ended: true });
     this.notify(id);
   }
 
@@ -27,7 +35,7 @@ class StreamStore {
     this.notify(id);
   }
 
-  get(id: string): string | undefined { return this.entries.get(id)?.text; }
+  get(id: string): readonly string[] | undefined { return this.entries.get(id)?.pieces; }
 
   subscribe(id: string, listener: () => void): () => void {
     let set = this.listeners.get(id);
@@ -43,6 +51,7 @@ class StreamStore {
 
 export const streamStore = new StreamStore();
 
-export function useStreamText(id: string): string | undefined {
+/** The streamed pieces of one message, or undefined when nothing is streaming for it. */
+export function useStreamPieces(id: string): readonly string[] | undefined {
   return useSyncExternalStore((l) => streamStore.subscribe(id, l), () => streamStore.get(id));
 }

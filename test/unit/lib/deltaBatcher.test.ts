@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DeltaBatcher } from '../../../electron/chat/deltaBatcher';
+import { DeltaBatcher } from '../../../electron/lib/deltaBatcher';
 
 afterEach(() => { vi.useRealTimers(); });
 
