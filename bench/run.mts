@@ -25,12 +25,12 @@ import { writeTinyModel, type TinyModelSize } from '../test/helpers/tinyModel';
 const PROMPT = 'Tell me a long story about a hearth.';
 const SYSTEM = 'Be brief.';
 const SEED = 7;
-const RUNS = Number(process.env.BENCH_RUNS ?? 7);
-const WARMUP = 2;
+const RUNS = Number(process.env.BENCH_RUNS ?? 9);
+const WARMUP = 3;
 const CONTEXT = 4096;
 // The 1M model's rate falls as its answer grows (attention over the context outweighs its tiny matrices), so
 // both run 512 tokens: the 1M model then streams at the highest rate this machine reaches.
-const TOKENS: Record<TinyModelSize, number> = { '28m': 512, '1m': 512 };
+const TOKENS: Record<TinyModelSize, number> = { '28m': 512, '1m': 512, '310m': 128 };
 const SIZES = (process.env.BENCH_SIZES ?? '28m,1m').split(',') as TinyModelSize[];
 const SETTINGS = { temperature: 0, systemPrompt: SYSTEM, contextSize: CONTEXT };
 
@@ -79,10 +79,14 @@ async function servicePath(model: string, modelsDir: string, dataDir: string, to
     once: async () => {
       let done!: (n: number) => void;
       const ended = new Promise<number>((r) => { done = r; });
-      const off = backend.events.subscribe((event, payload) => {
-        if (event === 'chat:end') done((payload as { stats: { completionTokens: number } }).stats.completionTokens);
-      });
       const t0 = performance.now();
+      const off = backend.events.subscribe((event, payload) => {
+        if (event === 'chat:end') {
+          const st = (payload as { stats: { completionTokens: number; durationMs: number } }).stats;
+          if (process.env.BENCH_DEBUG) console.log(`    worker-side ${st.durationMs} ms, wall ${(performance.now() - t0).toFixed(0)} ms`);
+          done(st.completionTokens);
+        }
+      });
       await call('chat:send', { conversationId: null, text: PROMPT });
       const n = await ended;
       const dt = performance.now() - t0;
@@ -197,6 +201,8 @@ async function benchSize(size: TinyModelSize, dir: string): Promise<string> {
     paths.push(await servicePath(model, modelsDir, join(dir, `svc-${size}`), tokens));
     paths.push(websocketPath(s, tokens));
     paths.push(await browserPath(server.url, tokens));
+    const only = process.env.BENCH_PATHS;
+    if (only) paths.splice(0, paths.length, ...paths.filter((p) => only.includes(p.key)));
     const rates = new Map<Path['key'], number[]>(paths.map((p) => [p.key, []]));
     let paintCpu = 0;
     let paintWall = 0;
@@ -211,6 +217,7 @@ async function benchSize(size: TinyModelSize, dir: string): Promise<string> {
       }
     }
     const m = Object.fromEntries([...rates].map(([k, v]) => [k, median(v)])) as Record<Path['key'], number>;
+    if (only) { console.log(m); return ''; }
     for (const p of paths) console.log(`  (${p.key}) ${p.label}: ${m[p.key].toFixed(1)} tok/s (${rates.get(p.key)!.map((r) => r.toFixed(0)).join(', ')})`);
     const share = paintCpu / paintWall;
     console.log(`  Chromium used ${(share * 100).toFixed(0)}% of a core during (d) runs`);

@@ -42,8 +42,16 @@ export class InferenceHost {
   private state: EngineState = { status: 'none', lastError: null };
   private readonly listeners = new Set<(s: EngineState) => void>();
   private disposed = false;
+  /** Error lines llama.cpp logged lately: a crash report quotes them. */
+  private recentLogs: string[] = [];
+  private gpu: WorkerInit['gpu'];
 
-  constructor(private readonly spawn: WorkerSpawner, private readonly init: WorkerInit) {}
+  constructor(private readonly spawn: WorkerSpawner, init: WorkerInit) {
+    this.gpu = init.gpu;
+  }
+
+  /** The GPU choice the next inference process starts with ('off' after a GPU backend crashed). */
+  get gpuChoice(): WorkerInit['gpu'] { return this.gpu; }
 
   getState(): EngineState { return this.state; }
 
@@ -117,15 +125,24 @@ export class InferenceHost {
 
   private ensureWorker(): WorkerHandle {
     if (this.worker) return this.worker;
-    const worker = this.spawn(this.init);
+    const worker = this.spawn({ gpu: this.gpu });
     this.worker = worker;
+    this.recentLogs = [];
     worker.onMessage((m) => this.onWorkerMessage(m));
     worker.onExit(({ code, signal }) => {
       if (this.worker !== worker) return;
       this.worker = null;
       const how = signal ? `killed by ${signal}` : `exit code ${code}`;
-      const tail = lastLine(worker.stderrTail());
-      const reason = `The inference process stopped unexpectedly (${how})${tail ? `: ${tail}` : ''}. It restarts with the next request.`;
+      const output = [...this.recentLogs, worker.stderrTail()].join('\n');
+      // llama.cpp's own error log names the cause best; the process's last words come next.
+      const tail = this.recentLogs.find((l) => TELLING.test(l)) ?? lastLine(worker.stderrTail());
+      let reason = `The inference process stopped unexpectedly (${how})${tail ? `: ${tail}` : ''}. It restarts with the next request.`;
+      // A GPU backend that aborts (an unsupported card or driver) would abort again on every restart: go on
+      // without the GPU rather than leave the user with a model that can never answer.
+      if (this.gpu !== 'off' && GPU_FAILURE.test(output)) {
+        reason += ` The crash came from the GPU backend, so Hearth now runs models on the CPU; restart Hearth to try the GPU again.`;
+        this.gpu = 'off';
+      }
       const error = new AppError('ENGINE_CRASHED', reason);
       for (const p of this.pending.values()) p.reject(error);
       this.pending.clear();
@@ -147,8 +164,10 @@ export class InferenceHost {
         else p.reject(fromEnvelope(m.error));
         break;
       }
-      case 'ready':
       case 'log':
+        this.recentLogs = [...this.recentLogs.slice(-9), m.message.trim()];
+        break;
+      case 'ready':
         break;
     }
   }
@@ -159,6 +178,9 @@ export class InferenceHost {
   }
 }
 
+const TELLING = /error|abort|assert|fatal|exception|failed/i;
+const GPU_FAILURE = /\b(cuda|cublas|vulkan|vk_|metal|ptx|ggml-cuda|ggml-vulkan|ggml-metal|out of device memory)\b/i;
+
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref?.());
@@ -167,7 +189,8 @@ const fromEnvelope = (e: ErrorEnvelope): AppError => new AppError(e.code, e.mess
 
 /** The line of a dying process's output that says why: the last error-looking one, else the last one. */
 export function lastLine(text: string): string {
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !/^Node\.js v\d/.test(l) && !/^at /.test(l));
-  const telling = lines.filter((l) => /error|abort|assert|fatal|exception|failed/i.test(l));
+  const lines = text.split('\n').map((l) => l.trim())
+    .filter((l) => l && !/^Node\.js v\d/.test(l) && !/^at /.test(l) && !/\(.*\+0x[0-9a-f]+\)\[0x/i.test(l));
+  const telling = lines.filter((l) => TELLING.test(l));
   return (telling.at(-1) ?? lines.at(-1) ?? '').slice(0, 300);
 }

@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 
-export type TinyModelSize = '1m' | '28m';
+export type TinyModelSize = '1m' | '28m' | '310m';
 
 export interface TinyModelOptions {
   size?: TinyModelSize;
@@ -22,6 +22,7 @@ interface Shape { embd: number; layers: number; ff: number; vocab: number; heads
 const SHAPES: Record<TinyModelSize, Shape> = {
   '1m': { embd: 128, layers: 4, ff: 352, vocab: 512, heads: 4 },
   '28m': { embd: 512, layers: 8, ff: 1536, vocab: 1000, heads: 8 },
+  '310m': { embd: 1024, layers: 24, ff: 2816, vocab: 1000, heads: 16 },
 };
 
 const CHATML_TEMPLATE =

@@ -1,12 +1,12 @@
-/** `npm run tiny-model -- --out <file.gguf> [--size 1m|28m] [--favor <word>]` */
+/** `npm run tiny-model -- --out <file.gguf> [--size 1m|28m|310m] [--favor <word>]` */
 import { parseArgs } from 'node:util';
 import { writeTinyModel, type TinyModelSize } from './tinyModel';
 
 const { values } = parseArgs({
   options: { out: { type: 'string' }, size: { type: 'string', default: '1m' }, favor: { type: 'string' }, seed: { type: 'string' } },
 });
-if (!values.out || (values.size !== '1m' && values.size !== '28m')) {
-  console.error('usage: npm run tiny-model -- --out <file.gguf> [--size 1m|28m] [--favor <word>] [--seed <n>]');
+if (!values.out || !['1m', '28m', '310m'].includes(values.size ?? '')) {
+  console.error('usage: npm run tiny-model -- --out <file.gguf> [--size 1m|28m|310m] [--favor <word>] [--seed <n>]');
   process.exit(2);
 }
 const file = writeTinyModel(values.out, {
