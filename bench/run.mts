@@ -259,7 +259,7 @@ ${table}
 Each rate counts from the request (the prompt call, the \`chat:send\` call, the WebSocket frame, the click) to the
 last token arriving on that path: \`chat:end\` for (b) and (c); for (d), the last word in the DOM plus one animation
 frame. "Chromium CPU" is the browser's CPU time over the wall time of the (d) rounds: on a 2-core machine that is
-time taken from generation. Why the ratios sit where they do, and what was tried: `bench/ANALYSIS.md`.
+time taken from generation. Why the ratios sit where they do, and what was tried: \`bench/ANALYSIS.md\`.
 `);
 }
 
