@@ -7,6 +7,8 @@
  *   (d) the browser: send click -> the last token painted in the DOM.
  * All four are set up first and then run in interleaved rounds (a, b, c, d, a, b, ...), so drift in this
  * machine's speed touches every path alike. Reports medians and each path's ratio to (a); writes RESULTS.md.
+ * Env: BENCH_RUNS (measured rounds), BENCH_SIZES (e.g. "1m"), BENCH_PATHS (e.g. "ab": only those, medians
+ * printed, nothing written), BENCH_NO_WRITE (leave RESULTS.md alone).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -63,6 +65,9 @@ async function rawPath(model: string, tokens: number): Promise<Path> {
   };
 }
 
+/** Per answer: wall time of (b) minus the generation time the inference process measured itself. */
+const overheads: number[] = [];
+
 async function servicePath(model: string, modelsDir: string, dataDir: string, tokens: number): Promise<Path> {
   const backend = createBackend({
     dataDir, modelsDir, spawner: forkSpawner(WORKER_PATH), gpu: 'off', threads: 1, shell: 'headless', version: 'bench',
@@ -83,7 +88,7 @@ async function servicePath(model: string, modelsDir: string, dataDir: string, to
       const off = backend.events.subscribe((event, payload) => {
         if (event === 'chat:end') {
           const st = (payload as { stats: { completionTokens: number; durationMs: number } }).stats;
-          if (process.env.BENCH_DEBUG) console.log(`    worker-side ${st.durationMs} ms, wall ${(performance.now() - t0).toFixed(0)} ms`);
+          overheads.push(performance.now() - t0 - st.durationMs);
           done(st.completionTokens);
         }
       });
@@ -220,9 +225,10 @@ async function benchSize(size: TinyModelSize, dir: string): Promise<string> {
     if (only) { console.log(m); return ''; }
     for (const p of paths) console.log(`  (${p.key}) ${p.label}: ${m[p.key].toFixed(1)} tok/s (${rates.get(p.key)!.map((r) => r.toFixed(0)).join(', ')})`);
     const share = paintCpu / paintWall;
-    console.log(`  Chromium used ${(share * 100).toFixed(0)}% of a core during (d) runs`);
+    const overhead = median(overheads.slice(-RUNS));
+    console.log(`  Chromium used ${(share * 100).toFixed(0)}% of a core during (d) runs; Hearth's own time per answer in (b): ${overhead.toFixed(1)} ms`);
     const r = (x: number): string => `${x.toFixed(1)} (${(x / m.a).toFixed(3)})`;
-    return `| ${size} | ${tokens} | ${m.a.toFixed(1)} | ${r(m.b)} | ${r(m.c)} | ${r(m.d)} | ${(share * 100).toFixed(0)}% |`;
+    return `| ${size} | ${tokens} | ${m.a.toFixed(1)} | ${r(m.b)} | ${r(m.c)} | ${r(m.d)} | ${overhead.toFixed(1)} ms | ${(share * 100).toFixed(0)}% |`;
   } finally {
     for (const p of paths.reverse()) await p.close().catch(() => undefined);
     await server.stop();
@@ -238,8 +244,8 @@ async function main(): Promise<void> {
     t.cleanup();
   }
   const table = [
-    '| model | tokens | (a) raw tok/s | (b) service tok/s (ratio) | (c) WebSocket tok/s (ratio) | (d) browser DOM tok/s (ratio) | Chromium CPU during (d) |',
-    '|---|---|---|---|---|---|---|',
+    '| model | tokens | (a) raw tok/s | (b) service tok/s (ratio) | (c) WebSocket tok/s (ratio) | (d) browser DOM tok/s (ratio) | Hearth overhead per answer (b) | Chromium CPU during (d) |',
+    '|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
   console.log(`\n${table}`);
@@ -258,7 +264,8 @@ ${table}
 
 Each rate counts from the request (the prompt call, the \`chat:send\` call, the WebSocket frame, the click) to the
 last token arriving on that path: \`chat:end\` for (b) and (c); for (d), the last word in the DOM plus one animation
-frame. "Chromium CPU" is the browser's CPU time over the wall time of the (d) rounds: on a 2-core machine that is
+frame. "Hearth overhead" is the wall time of (b) minus the generation time the inference process measured itself:
+what persisting, IPC and batching add to one answer. "Chromium CPU" is the browser's CPU time over the wall time of the (d) rounds: on a 2-core machine that is
 time taken from generation. Why the ratios sit where they do, and what was tried: \`bench/ANALYSIS.md\`.
 `);
 }
