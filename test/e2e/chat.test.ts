@@ -21,7 +21,7 @@ beforeAll(async () => {
   model = tinyModel(join(t.dir, 'models'), 'hearth-test-says-the.gguf', { favor: 'the' });
   server = await startServe(['--port', '0', '--data-dir', join(t.dir, 'data'), '--models-dir', join(t.dir, 'models'), '--threads', '1', '--gpu', 'off']);
   const api = await wsClient(server.port, server.token);
-  await api.call('settings:update', { maxTokens: 400, temperature: 0, systemPrompt: 'Be brief.' });
+  await api.call('settings:update', { maxTokens: 800, temperature: 0, systemPrompt: 'Be brief.' });
   api.close();
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
@@ -67,12 +67,16 @@ describe('chat in the browser against npm run serve', () => {
 
     const partials = await renders();
     const final = (await assistant(0).locator('[data-testid="message-body"]').textContent())!;
-    expect(final.trim().split(/\s+/)).toEqual(Array(400).fill('the'));
+    expect(final.trim().split(/\s+/)).toEqual(Array(800).fill('the'));
     const partialOnly = partials.filter((t) => t.length < final.length);
     expect(partialOnly.length).toBeGreaterThanOrEqual(3);
     // Every render extends the one before: text is appended, never replaced.
     partialOnly.forEach((t, i) => { if (i > 0) expect(t.startsWith(partialOnly[i - 1]!)).toBe(true); });
-    await expect.poll(() => assistant(0).locator('.message-stats').textContent()).toMatch(/400 tokens/);
+    await expect.poll(() => assistant(0).locator('.message-stats').textContent()).toMatch(/800 tokens/);
+    // The answer outgrew the view and the view followed it to the end.
+    const scroll = await page.locator('[data-testid="messages"]').evaluate((el) => ({ overflow: el.scrollHeight - el.clientHeight, fromEnd: el.scrollHeight - el.scrollTop - el.clientHeight }));
+    expect(scroll.overflow).toBeGreaterThan(100);
+    expect(scroll.fromEnd).toBeLessThan(40);
     await page.screenshot({ path: join(SHOTS, 'e2e-chat-light.png') });
   });
 
@@ -105,6 +109,24 @@ describe('chat in the browser against npm run serve', () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: join(SHOTS, 'e2e-chat-dark.png') });
     if (process.env.HEARTH_UPDATE_SCREENSHOT) copyFileSync(join(SHOTS, 'e2e-chat-light.png'), join(ROOT, 'docs/screenshot.png'));
+  });
+
+  it('stops following the answer when the reader scrolls up, and follows again at the end', async () => {
+    const api = await wsClient(server.port, server.token);
+    await api.call('settings:update', { maxTokens: 1000 });
+    api.close();
+    await watchStreamingRenders();
+    await page.locator('[data-testid="composer-input"]').fill('One more, please');
+    await page.locator('[data-testid="composer-input"]').press('Enter');
+    await expect.poll(async () => (await renders()).length, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+    const messages = page.locator('[data-testid="messages"]');
+    await messages.hover();
+    await page.mouse.wheel(0, -600);
+    await assistant(2).and(page.locator('[data-status="complete"]')).waitFor({ timeout: 30_000 });
+    const fromEnd = await messages.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+    expect(fromEnd).toBeGreaterThan(300);
+    await page.mouse.wheel(0, 100_000);
+    await expect.poll(() => messages.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)).toBeLessThan(40);
   });
 
   it('showed no console errors (CSP violations, failed requests, React warnings)', () => {

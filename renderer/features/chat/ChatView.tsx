@@ -1,11 +1,12 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import type { EngineState, Settings } from '../../../shared/types';
 import { call } from '../../api/client';
 import { queryKeys } from '../../api/queryKeys';
 import { Composer } from './Composer';
 import { MessageItem } from './MessageItem';
 import { streamStore } from './streamStore';
+import { useFollowBottom } from './useFollowBottom';
 
 interface Props {
   conversationId: string | null;
@@ -25,22 +26,11 @@ export function ChatView({ conversationId, onConversation, engine, settings }: P
   const messages = conversationId ? (conversation.data?.messages ?? []) : [];
   const streamingMessage = messages.find((m) => m.status === 'streaming');
   const scroller = useRef<HTMLDivElement>(null);
-  const stick = useRef(true);
-
-  // Follow the answer while the reader is at the bottom; leave them be if they scrolled up.
-  useEffect(() => {
-    const el = scroller.current;
-    if (!el) return;
-    let frame = 0;
-    const follow = (): void => {
-      if (frame || !stick.current) return;
-      frame = requestAnimationFrame(() => { frame = 0; el.scrollTop = el.scrollHeight; });
-    };
-    follow();
-    if (!streamingMessage) return () => cancelAnimationFrame(frame);
-    const off = streamStore.subscribe(streamingMessage.id, follow);
-    return () => { off(); cancelAnimationFrame(frame); };
-  }, [messages.length, streamingMessage]);
+  const subscribe = useCallback(
+    (onChange: () => void) => (streamingMessage ? streamStore.subscribe(streamingMessage.id, onChange) : () => undefined),
+    [streamingMessage?.id],
+  );
+  const { onScroll } = useFollowBottom(scroller, subscribe, messages.length);
 
   const hasModel = engine?.status === 'ready' || !!settings?.selectedModelPath;
   const disabledReason = hasModel ? null : 'Pick a model above to start chatting';
@@ -69,7 +59,7 @@ export function ChatView({ conversationId, onConversation, engine, settings }: P
         className="messages"
         ref={scroller}
         data-testid="messages"
-        onScroll={(e) => { const el = e.currentTarget; stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40; }}
+        onScroll={onScroll}
       >
         {messages.length === 0 && (
           <div className="empty">

@@ -15,7 +15,7 @@ export const MessageItem = memo(function MessageItem({ message }: { message: Mes
   const streaming = message.status === 'streaming' && pieces !== undefined;
   const stats = message.role === 'assistant' && message.status !== 'streaming' ? statsLine(message) : null;
   return (
-    <article className={`message message-${message.role}${message.status === 'streaming' ? ' message-live' : ''}`} data-testid="message" data-role={message.role} data-status={message.status}>
+    <article className={`message message-${message.role}`} data-testid="message" data-role={message.role} data-status={message.status}>
       <div className="message-meta">
         <span className="message-author">{message.role === 'user' ? 'You' : (message.model ?? 'Model')}</span>
         {message.status === 'stopped' && <span className="badge badge-muted">stopped</span>}
