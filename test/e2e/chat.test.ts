@@ -78,6 +78,8 @@ describe('chat in the browser against npm run serve', () => {
     expect(scroll.overflow).toBeGreaterThan(100);
     expect(scroll.fromEnd).toBeLessThan(40);
     await page.screenshot({ path: join(SHOTS, 'e2e-chat-light.png') });
+    await page.locator('[data-testid="messages"]').evaluate((el) => { el.scrollTop = 0; });
+    await page.screenshot({ path: join(SHOTS, 'e2e-chat-top.png') });
   });
 
   it('stops a second answer and keeps what was written', async () => {
@@ -108,7 +110,7 @@ describe('chat in the browser against npm run serve', () => {
     await page.screenshot({ path: join(SHOTS, 'e2e-chat-after-reload.png') });
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: join(SHOTS, 'e2e-chat-dark.png') });
-    if (process.env.HEARTH_UPDATE_SCREENSHOT) copyFileSync(join(SHOTS, 'e2e-chat-light.png'), join(ROOT, 'docs/screenshot.png'));
+    if (process.env.HEARTH_UPDATE_SCREENSHOT) copyFileSync(join(SHOTS, 'e2e-chat-top.png'), join(ROOT, 'docs/screenshot.png'));
   });
 
   it('stops following the answer when the reader scrolls up, and follows again at the end', async () => {
