@@ -196,16 +196,24 @@ async function benchSize(size: TinyModelSize, dir: string): Promise<string> {
   mkdirSync(modelsDir, { recursive: true });
   const model = writeTinyModel(join(modelsDir, `bench-${size}.gguf`), { size, favor: 'the' });
   console.log(`\n${size} model, ${tokens} tokens, 1 thread, ${WARMUP} warm-up and ${RUNS} measured rounds:`);
-  const server = await startServe(['--port', '0', '--data-dir', join(dir, `serve-${size}`), '--models-dir', modelsDir, '--threads', '1', '--gpu', 'off']);
+  // (c) and (d) each get their own server, as two users on two machines would: the browser's page would
+  // otherwise receive (c)'s events too and wake Chromium during (c).
+  const serve = (name: string) => startServe(['--port', '0', '--data-dir', join(dir, `${name}-${size}`), '--models-dir', modelsDir, '--threads', '1', '--gpu', 'off']);
+  const servers = [await serve('serve-c'), await serve('serve-d')];
   const paths: Path[] = [];
   try {
-    const s = await socket(server.port, server.token);
-    await s.call('settings:update', { ...SETTINGS, maxTokens: tokens });
-    await s.call('models:load', { path: model });
+    const sockets = [];
+    for (const server of servers) {
+      const s = await socket(server.port, server.token);
+      await s.call('settings:update', { ...SETTINGS, maxTokens: tokens });
+      await s.call('models:load', { path: model });
+      sockets.push(s);
+    }
+    sockets[1]!.ws.close();
     paths.push(await rawPath(model, tokens));
     paths.push(await servicePath(model, modelsDir, join(dir, `svc-${size}`), tokens));
-    paths.push(websocketPath(s, tokens));
-    paths.push(await browserPath(server.url, tokens));
+    paths.push(websocketPath(sockets[0]!, tokens));
+    paths.push(await browserPath(servers[1]!.url, tokens));
     const only = process.env.BENCH_PATHS;
     if (only) paths.splice(0, paths.length, ...paths.filter((p) => only.includes(p.key)));
     const rates = new Map<Path['key'], number[]>(paths.map((p) => [p.key, []]));
@@ -231,7 +239,7 @@ async function benchSize(size: TinyModelSize, dir: string): Promise<string> {
     return `| ${size} | ${tokens} | ${m.a.toFixed(1)} | ${r(m.b)} | ${r(m.c)} | ${r(m.d)} | ${overhead.toFixed(1)} ms | ${(share * 100).toFixed(0)}% |`;
   } finally {
     for (const p of paths.reverse()) await p.close().catch(() => undefined);
-    await server.stop();
+    for (const server of servers) await server.stop();
   }
 }
 
