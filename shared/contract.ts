@@ -31,7 +31,8 @@ export const calls = {
   'models:unload': { input: z.void(), output: EngineState },
   'engine:get': { input: z.void(), output: EngineState },
   'settings:get': { input: z.void(), output: Settings },
-  'settings:update': { input: Settings.omit({ addedModelPaths: true }).partial().strict(), output: Settings },
+  // Which model is selected, and which files were opened, change only through models:* (which check the path).
+  'settings:update': { input: Settings.omit({ addedModelPaths: true, selectedModelPath: true }).partial().strict(), output: Settings },
 } satisfies Record<CallChannel, { input: z.ZodType; output: z.ZodType }>;
 
 export const ChatDelta = z.object({

@@ -86,7 +86,8 @@ describe('chat over the handler table, with the real database and inference proc
   });
 
   it('loads the picked model on first send, and a second send continues the same conversation', async () => {
-    await call(backend, 'settings:update', { selectedModelPath: model });
+    // Picked in an earlier session, not loaded yet in this one.
+    backend.settings.update({ selectedModelPath: model });
     const first = await call<Sent>(backend, 'chat:send', { conversationId: null, text: 'one' });
     await ended(first.streamId);
     const second = await call<Sent>(backend, 'chat:send', { conversationId: first.conversationId, text: 'two' });
@@ -141,6 +142,11 @@ describe('chat over the handler table, with the real database and inference proc
     backend = start();
     const conv = await call<{ messages: { status: string; content: string; error: string }[] }>(backend, 'conversations:get', { id: 'c' });
     expect(conv.messages[0]).toMatchObject({ status: 'failed', content: 'half an ans', error: expect.stringMatching(/closed while/) });
+  });
+
+  it('lets no client point the selected model at an arbitrary file through settings', async () => {
+    await expect(call(backend, 'settings:update', { selectedModelPath: '/etc/passwd' })).rejects.toMatchObject({ code: 'BAD_INPUT' });
+    expect(backend.settings.get().selectedModelPath).toBeNull();
   });
 
   it('lists GGUF files in the models folder and refuses to load a path it does not know', async () => {
