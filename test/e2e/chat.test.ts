@@ -11,6 +11,7 @@ let server: RunningServer;
 let browser: Browser;
 let page: Page;
 let model: string;
+let hostile: string;
 let cleanup: () => void;
 const consoleErrors: string[] = [];
 
@@ -19,6 +20,7 @@ beforeAll(async () => {
   cleanup = t.cleanup;
   mkdirSync(join(t.dir, 'models'), { recursive: true });
   model = tinyModel(join(t.dir, 'models'), 'hearth-test-says-the.gguf', { favor: 'the' });
+  hostile = tinyModel(join(t.dir, 'models'), 'hostile.gguf', { favor: '<img src=x onerror=alert(1)>' });
   server = await startServe(['--port', '0', '--data-dir', join(t.dir, 'data'), '--models-dir', join(t.dir, 'models'), '--threads', '1', '--gpu', 'off']);
   const api = await wsClient(server.port, server.token);
   await api.call('settings:update', { maxTokens: 800, temperature: 0, systemPrompt: 'Be brief.' });
@@ -129,6 +131,25 @@ describe('chat in the browser against npm run serve', () => {
     expect(fromEnd).toBeGreaterThan(300);
     await page.mouse.wheel(0, 100_000);
     await expect.poll(() => messages.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)).toBeLessThan(40);
+  });
+
+  it('shows hostile model output as text: no element is made and no script runs', async () => {
+    const api = await wsClient(server.port, server.token);
+    await api.call('settings:update', { maxTokens: 20 });
+    api.close();
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
+    await page.locator('[data-testid="new-chat"]').click();
+    await page.locator('[data-testid="model-picker"]').selectOption(hostile);
+    await page.locator('[data-testid="engine-status"][data-status="ready"]').waitFor();
+    await page.locator('[data-testid="composer-input"]').fill('Say something');
+    await page.locator('[data-testid="composer-input"]').press('Enter');
+    await assistant(0).and(page.locator('[data-status="complete"]')).waitFor();
+    const body = assistant(0).locator('[data-testid="message-body"]');
+    expect(await body.textContent()).toContain('<img src=x onerror=alert(1)>');
+    expect(await page.locator('[data-testid="messages"] img').count()).toBe(0);
+    await page.waitForTimeout(200);
+    expect(dialogs).toEqual([]);
   });
 
   it('showed no console errors (CSP violations, failed requests, React warnings)', () => {
