@@ -38,7 +38,10 @@ const enginePromise = (async () => {
     },
   }).catch((error: unknown) => {
     const detail = error instanceof Error ? error.message : String(error);
-    throw new AppError('ENGINE_UNAVAILABLE', `llama.cpp could not start with GPU setting "${init.gpu}": ${detail}`);
+    const why = /NoBinaryFound/i.test(`${detail} ${(error as Error)?.name}`)
+      ? `this machine has no working ${init.gpu.toUpperCase()} setup (GPU, driver or runtime) that llama.cpp can use`
+      : detail;
+    throw new AppError('ENGINE_UNAVAILABLE', `llama.cpp could not start with --gpu ${init.gpu}: ${why}. Start Hearth with --gpu auto (or off) instead.`);
   });
   send({ type: 'ready', gpu: llama.gpu === false ? 'cpu' : llama.gpu });
   return new Engine(llama, () => nativeLog);

@@ -1,4 +1,4 @@
-import { truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors';
@@ -130,6 +130,16 @@ describe('the inference process on the tiny model', () => {
     writeFileSync(file, 'these are my shopping notes, not a model');
     const host = newHost();
     await expect(host.load(file, LOAD)).rejects.toThrow(/notes\.gguf cannot be loaded: it is not a readable GGUF model/);
+  });
+
+  // Where a CUDA device exists this machine is not the one CI runs on; the case below is about machines without one.
+  it.skipIf(existsSync('/dev/nvidia0'))('says plainly when an explicitly chosen GPU backend cannot start here', async () => {
+    const host = new InferenceHost(forkSpawner(WORKER_PATH), { gpu: 'cuda' });
+    hosts.push(host);
+    const error = await host.load(says, LOAD).catch((e: unknown) => e as AppError);
+    expect((error as AppError).code).toBe('ENGINE_UNAVAILABLE');
+    expect((error as AppError).message).toMatch(/could not start with --gpu cuda: this machine has no working CUDA setup .* Start Hearth with --gpu auto/);
+    expect(host.getState()).toMatchObject({ status: 'failed' });
   });
 
   it('refuses a model missing a key that would abort llama.cpp, before llama.cpp sees it', async () => {
