@@ -7,6 +7,7 @@ import { ChatView } from '../features/chat/ChatView';
 import { ConversationList } from '../features/conversations/ConversationList';
 import { EngineStatus } from '../features/models/EngineStatus';
 import { ModelPicker } from '../features/models/ModelPicker';
+import { SettingsPanel } from '../features/settings/SettingsPanel';
 
 const SELECTED_KEY = 'hearth.conversation';
 
@@ -14,6 +15,7 @@ export function App() {
   useMainEvents();
   const [conversationId, setConversationId] = useState<string | null>(() => sessionStorage.getItem(SELECTED_KEY));
   const [connected, setConnected] = useState(isConnected());
+  const [settingsOpen, setSettingsOpen] = useState(false);
   useEffect(() => onConnection(setConnected), []);
   useEffect(() => {
     if (conversationId) sessionStorage.setItem(SELECTED_KEY, conversationId);
@@ -35,7 +37,10 @@ export function App() {
         <header className="topbar">
           <ModelPicker info={info.data} engine={engine.data} settings={settings.data} />
           <EngineStatus state={engine.data} />
+          <button type="button" className="button button-ghost settings-button" data-testid="settings-open" aria-expanded={settingsOpen}
+            onClick={() => setSettingsOpen((o) => !o)}>Settings</button>
         </header>
+        {settingsOpen && settings.data && <SettingsPanel settings={settings.data} onClose={() => setSettingsOpen(false)} />}
         {!connected && <div className="banner banner-error" role="alert">Lost the connection to Hearth. Reconnecting…</div>}
         {(testModel || info.data?.demo) && (
           <div className="banner banner-warn" data-testid="test-model-banner">

@@ -134,9 +134,12 @@ describe('chat in the browser against npm run serve', () => {
   });
 
   it('shows hostile model output as text: no element is made and no script runs', async () => {
-    const api = await wsClient(server.port, server.token);
-    await api.call('settings:update', { maxTokens: 20 });
-    api.close();
+    // The answer length is set through the settings panel, as a person would.
+    await page.locator('[data-testid="settings-open"]').click();
+    await page.locator('[data-testid="settings-max-tokens"]').fill('20');
+    await page.screenshot({ path: join(SHOTS, 'e2e-settings.png') });
+    await page.locator('[data-testid="settings-save"]').click();
+    await page.locator('[data-testid="settings-panel"]').waitFor({ state: 'detached' });
     const dialogs: string[] = [];
     page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
     await page.locator('[data-testid="new-chat"]').click();
@@ -148,6 +151,7 @@ describe('chat in the browser against npm run serve', () => {
     const body = assistant(0).locator('[data-testid="message-body"]');
     expect(await body.textContent()).toContain('<img src=x onerror=alert(1)>');
     expect(await page.locator('[data-testid="messages"] img').count()).toBe(0);
+    await expect.poll(() => assistant(0).locator('.message-stats').textContent()).toMatch(/^20 tokens/);
     await page.waitForTimeout(200);
     expect(dialogs).toEqual([]);
   });
