@@ -56,6 +56,8 @@ export const LoadedModel = z.object({
   contextSize: z.number().int(),
   gpu: z.string(),
   gpuLayers: z.number().int(),
+  /** The chat template node-llama-cpp chose from the GGUF (for example "ChatML", "Llama3_1", "Jinja"). */
+  chatTemplate: z.string(),
   /** The GGUF says it is the generated random-weights test model. */
   isTestModel: z.boolean(),
 });

@@ -48,6 +48,7 @@ export class Engine {
           contextSize: context.contextSize,
           gpu: this.llama.gpu === false ? 'cpu' : this.llama.gpu,
           gpuLayers: model.gpuLayers,
+          chatTemplate: chat.chatWrapper.wrapperName,
           isTestModel: name.startsWith(TEST_MODEL_PREFIX),
         };
         this.loaded = { model, context, chat, info };

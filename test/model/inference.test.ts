@@ -43,7 +43,7 @@ describe('the inference process on the tiny model', () => {
     const states: string[] = [];
     host.onState((s) => states.push(s.status));
     const model = await host.load(says, LOAD);
-    expect(model).toMatchObject({ path: says, contextSize: 2048, gpu: 'cpu', isTestModel: true, trainContextSize: 4096 });
+    expect(model).toMatchObject({ path: says, contextSize: 2048, gpu: 'cpu', isTestModel: true, trainContextSize: 4096, chatTemplate: 'ChatML' });
     expect(model.name).toMatch(/Hearth tiny test model/);
     expect(states).toEqual(['loading', 'ready']);
     expect(host.pid).toBeGreaterThan(0);
@@ -123,6 +123,21 @@ describe('the inference process on the tiny model', () => {
     expect(host.getState()).toMatchObject({ status: 'failed', error: expect.stringMatching(/truncated/) });
     await host.load(says, LOAD);
     expect(host.getState().status).toBe('ready');
+  });
+
+  it('passes on llama.cpp\'s own reason when it refuses a file the preflight let through', async () => {
+    const file = join(dir, 'unknown-arch.gguf');
+    const bytes = buildTinyModel({ favor: 'the' });
+    // general.architecture = "llama" (string type 8, length 5) becomes "zzzzz": well-formed, but unknown to llama.cpp.
+    const value = Buffer.concat([Buffer.from('general.architecture'), Buffer.from([8, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0]), Buffer.from('llama')]);
+    const at = bytes.indexOf(value);
+    expect(at).toBeGreaterThan(0);
+    bytes.write('zzzzz', at + value.length - 5, 'ascii');
+    writeFileSync(file, bytes);
+    const host = newHost();
+    const error = await host.load(file, LOAD).catch((e: unknown) => e as AppError);
+    expect((error as AppError).code).toBe('MODEL_LOAD_FAILED');
+    expect((error as AppError).message).toMatch(/unknown-arch\.gguf cannot be loaded: .*\(llama\.cpp: .*unknown model architecture: 'zzzzz'/);
   });
 
   it('explains a file that is not a GGUF model at all', async () => {

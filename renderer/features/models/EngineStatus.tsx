@@ -15,7 +15,7 @@ export function EngineStatus({ state }: { state: EngineState | undefined }) {
       return <div className="engine" data-testid="engine-status" data-status="loading"><span className="dot dot-busy" /> Loading {state.path.split(/[\\/]/).pop()}…</div>;
     case 'ready':
       return (
-        <div className="engine" data-testid="engine-status" data-status="ready" title={state.model.path}>
+        <div className="engine" data-testid="engine-status" data-status="ready" title={`${state.model.path}\nchat template: ${state.model.chatTemplate}`}>
           <span className="dot dot-ok" /> Ready · {state.model.gpu === 'cpu' ? 'CPU' : `${state.model.gpu.toUpperCase()} (${state.model.gpuLayers} layers)`} · context {state.model.contextSize.toLocaleString()}
         </div>
       );

@@ -29,7 +29,7 @@ function scripted(behave: (init: WorkerInit, m: HostMessage, reply: (w: WorkerMe
   return { spawner, inits };
 }
 
-const model = { path: '/m.gguf', name: 'm', trainContextSize: 4096, contextSize: 4096, gpu: 'cpu', gpuLayers: 0, isTestModel: false };
+const model = { path: '/m.gguf', name: 'm', trainContextSize: 4096, contextSize: 4096, gpu: 'cpu', gpuLayers: 0, chatTemplate: 'ChatML', isTestModel: false };
 
 describe('InferenceHost after a GPU backend crash', () => {
   it('reports the GPU error and starts the next process without the GPU', async () => {
