@@ -73,14 +73,15 @@ async function handle(m: HostMessage): Promise<void> {
         // Tokens are coalesced here too: one message per token would keep this process's JS thread, which
         // also drives llama.cpp's sampling loop, busy serialising instead of generating.
         const batcher = new DeltaBatcher(TEXT_FLUSH_MS, (text) => send({ type: 'text', id: m.id, text }));
+        let result;
         try {
-          const result = await engine.generate(m.turns, m.options, controller.signal, (text) => batcher.push(text));
-          batcher.flush();
-          send({ type: 'result', id: m.id, ok: true, value: result });
+          result = await engine.generate(m.turns, m.options, controller.signal, (text) => batcher.push(text));
         } finally {
+          // What was generated goes out before the result or the error, so nothing streamed is lost.
           batcher.flush();
           requests.delete(m.id);
         }
+        send({ type: 'result', id: m.id, ok: true, value: result });
         break;
       }
     }

@@ -22,9 +22,7 @@ beforeAll(async () => {
   model = tinyModel(join(t.dir, 'models'), 'hearth-test-says-the.gguf', { favor: 'the' });
   hostile = tinyModel(join(t.dir, 'models'), 'hostile.gguf', { favor: '<img src=x onerror=alert(1)>' });
   server = await startServe(['--port', '0', '--data-dir', join(t.dir, 'data'), '--models-dir', join(t.dir, 'models'), '--threads', '1', '--gpu', 'off']);
-  const api = await wsClient(server.port, server.token);
-  await api.call('settings:update', { maxTokens: 800, temperature: 0, systemPrompt: 'Be brief.' });
-  api.close();
+  await updateSettings({ maxTokens: 800, temperature: 0, systemPrompt: 'Be brief.' });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
@@ -37,6 +35,13 @@ afterAll(async () => {
   await server?.stop();
   cleanup?.();
 });
+
+/** Changes settings over the API, as another window of the same user would. */
+async function updateSettings(patch: Record<string, unknown>): Promise<void> {
+  const api = await wsClient(server.port, server.token);
+  await api.call('settings:update', patch);
+  api.close();
+}
 
 /** Records every distinct text the streaming answer shows, from the DOM itself. */
 async function watchStreamingRenders(): Promise<void> {
@@ -85,9 +90,7 @@ describe('chat in the browser against npm run serve', () => {
   });
 
   it('stops a second answer and keeps what was written', async () => {
-    const api = await wsClient(server.port, server.token);
-    await api.call('settings:update', { maxTokens: 0 });
-    api.close();
+    await updateSettings({ maxTokens: 0 });
     await watchStreamingRenders();
     await page.locator('[data-testid="composer-input"]').fill('Now go on for ever');
     await page.locator('[data-testid="send"]').click();
@@ -116,9 +119,7 @@ describe('chat in the browser against npm run serve', () => {
   });
 
   it('stops following the answer when the reader scrolls up, and follows again at the end', async () => {
-    const api = await wsClient(server.port, server.token);
-    await api.call('settings:update', { maxTokens: 1000 });
-    api.close();
+    await updateSettings({ maxTokens: 1000 });
     await watchStreamingRenders();
     await page.locator('[data-testid="composer-input"]').fill('One more, please');
     await page.locator('[data-testid="composer-input"]').press('Enter');

@@ -7,8 +7,8 @@ interface Entry { pieces: readonly string[]; seq: number; ended: boolean }
 
 /**
  * Text of answers being streamed, keyed by message id. Deltas append; one subscriber per message, so a new
- * delta re-renders only the message it belongs to, and inside it only the last piece of text changes: the
- * browser re-lays and re-shapes at most PIECE_CHARS characters per delta, however long the answer grows.
+ * delta re-renders only the message it belongs to, and inside it only the last piece's text node changes:
+ * earlier pieces keep their nodes (and their shaped text), though the paragraph's lines are still laid out anew.
  */
 class StreamStore {
   private entries = new Map<string, Entry>();

@@ -6,7 +6,7 @@ const INTENT_MS = 800;
 /**
  * Keeps a scroller at its end while content streams in, until the reader scrolls away from the end; scrolling
  * back to the end resumes following. Only the reader's own scrolling (wheel, touch, keys, the scrollbar) changes
- * that: the browser's adjustments (scroll anchoring, lazily sized messages) and our own scrolls do not. At most
+ * that: the browser's own adjustments (scroll anchoring, clamping when content shrinks) and our scrolls do not. At most
  * one scroll per animation frame.
  */
 export function useFollowBottom(
