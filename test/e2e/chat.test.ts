@@ -157,6 +157,48 @@ describe('chat in the browser against npm run serve', () => {
     expect(dialogs).toEqual([]);
   });
 
+  it('renames a chat in place and deletes one after a confirmation', async () => {
+    const row = (title: string) => page.locator('[data-testid="conversation-row"]', { hasText: title });
+    const titles = () => page.locator('[data-testid="conversation-item"]').allTextContents();
+    expect(await titles()).toEqual(['Say something', 'Tell me about the hearth']);
+
+    // Escape leaves the title alone; Enter saves it, and it is still there after a reload.
+    await page.emulateMedia({ colorScheme: 'light' });
+    await row('Tell me about the hearth').hover();
+    await page.screenshot({ path: join(SHOTS, 'e2e-row-actions.png'), clip: { x: 0, y: 0, width: 400, height: 240 } });
+    await row('Tell me about the hearth').locator('[data-testid="rename-chat"]').click();
+    await page.locator('[data-testid="rename-input"]').fill('Not this');
+    await page.locator('[data-testid="rename-input"]').press('Escape');
+    expect(await titles()).toEqual(['Say something', 'Tell me about the hearth']);
+    await row('Tell me about the hearth').hover();
+    await row('Tell me about the hearth').locator('[data-testid="rename-chat"]').click();
+    await page.locator('[data-testid="rename-input"]').fill('  Hearth stories  ');
+    await page.locator('[data-testid="rename-input"]').press('Enter');
+    await expect.poll(titles).toContain('Hearth stories');
+    await page.reload();
+    await expect.poll(titles).toEqual(['Hearth stories', 'Say something']);
+
+    // The open chat: Cancel keeps it; Delete removes it, closes it, and the server no longer has it.
+    await page.locator('[data-testid="conversation-item"]', { hasText: 'Say something' }).click();
+    await assistant(0).waitFor();
+    const api = await wsClient(server.port, server.token);
+    const before = await api.call<{ id: string; title: string }[]>('conversations:list');
+    const doomed = before.find((c) => c.title === 'Say something')!;
+    await row('Say something').locator('[data-testid="delete-chat"]').click();
+    await page.locator('[data-testid="delete-confirm"]').waitFor();
+    await page.screenshot({ path: join(SHOTS, 'e2e-delete-confirm.png') });
+    await page.locator('[data-testid="delete-confirm"] button', { hasText: 'Cancel' }).click();
+    expect(await titles()).toEqual(['Hearth stories', 'Say something']);
+    await row('Say something').locator('[data-testid="delete-chat"]').click();
+    await page.locator('[data-testid="delete-confirm-yes"]').click();
+    await expect.poll(titles).toEqual(['Hearth stories']);
+    await expect.poll(() => page.locator('.empty h2').textContent()).toBe('Start a new chat');
+    expect((await api.call<{ title: string }[]>('conversations:list')).map((c) => c.title)).toEqual(['Hearth stories']);
+    await expect(api.call('conversations:get', { id: doomed.id })).rejects.toThrow(/does not exist/);
+    api.close();
+    await page.screenshot({ path: join(SHOTS, 'e2e-after-delete.png') });
+  });
+
   it('showed no console errors (CSP violations, failed requests, React warnings)', () => {
     expect(consoleErrors).toEqual([]);
   });

@@ -1,7 +1,8 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { call } from '../../api/client';
 import { queryKeys } from '../../api/queryKeys';
+import { ConversationItem } from './ConversationItem';
 
 interface Props {
   selectedId: string | null;
@@ -14,6 +15,18 @@ export function ConversationList({ selectedId, onSelect }: Props) {
   const all = useQuery({ queryKey: queryKeys.conversations, queryFn: () => call('conversations:list') });
   const found = useQuery({ queryKey: queryKeys.search(q), queryFn: () => call('conversations:search', { query: q }), enabled: q.length > 0 });
   const list = q ? found.data : all.data;
+  const qc = useQueryClient();
+  const refresh = (): Promise<void> => qc.invalidateQueries({ queryKey: queryKeys.conversations });
+  const rename = async (id: string, title: string): Promise<void> => {
+    await call('conversations:rename', { id, title });
+    await refresh();
+  };
+  const remove = async (id: string): Promise<void> => {
+    await call('conversations:delete', { id });
+    if (id === selectedId) onSelect(null);
+    qc.removeQueries({ queryKey: queryKeys.conversation(id) });
+    await refresh();
+  };
   return (
     <nav className="conversations" aria-label="Conversations">
       <button type="button" className="button button-primary new-chat" data-testid="new-chat" onClick={() => onSelect(null)}>
@@ -29,17 +42,14 @@ export function ConversationList({ selectedId, onSelect }: Props) {
       />
       <ul>
         {list?.map((c) => (
-          <li key={c.id}>
-            <button
-              type="button"
-              data-testid="conversation-item"
-              className={`conversation ${c.id === selectedId ? 'selected' : ''}`}
-              onClick={() => onSelect(c.id)}
-              title={c.title}
-            >
-              {c.title}
-            </button>
-          </li>
+          <ConversationItem
+            key={c.id}
+            conversation={c}
+            selected={c.id === selectedId}
+            onSelect={() => onSelect(c.id)}
+            onRename={(title) => rename(c.id, title)}
+            onDelete={() => remove(c.id)}
+          />
         ))}
         {list?.length === 0 && <li className="muted small">{q ? 'No chat matches.' : 'No chats yet.'}</li>}
       </ul>
