@@ -157,4 +157,27 @@ describe('chat over the handler table, with the real database and inference proc
     await expect(call(backend, 'models:add', { path: 'relative.gguf' })).rejects.toMatchObject({ code: 'BAD_INPUT' });
     await expect(call(backend, 'models:add', { path: '/etc/passwd' })).rejects.toMatchObject({ code: 'BAD_INPUT' });
   });
+
+  it('renames a conversation (trimmed, validated) and deletes one mid-answer: the answer stops first, nothing is left', async () => {
+    await call(backend, 'models:load', { path: model });
+    await call(backend, 'settings:update', { maxTokens: 0 });
+    const first = await call<Sent>(backend, 'chat:send', { conversationId: null, text: 'Keep this one' });
+    await call(backend, 'chat:stop', { streamId: first.streamId });
+    await ended(first.streamId);
+    expect(await call(backend, 'conversations:rename', { id: first.conversationId, title: '  Kept  ' })).toMatchObject({ title: 'Kept' });
+    await expect(call(backend, 'conversations:rename', { id: first.conversationId, title: '   ' })).rejects.toMatchObject({ code: 'BAD_INPUT' });
+    await expect(call(backend, 'conversations:rename', { id: 'nope', title: 'x' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+
+    const doomed = await call<Sent>(backend, 'chat:send', { conversationId: null, text: 'Forget about fireflies' });
+    await expect.poll(() => deltas(doomed.streamId).length).toBeGreaterThan(0);
+    await call(backend, 'conversations:delete', { id: doomed.conversationId });
+    expect((await ended(doomed.streamId)).status).toBe('stopped');
+    expect((await call<{ title: string }[]>(backend, 'conversations:list')).map((c) => c.title)).toEqual(['Kept']);
+    await expect(call(backend, 'conversations:get', { id: doomed.conversationId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await call(backend, 'conversations:search', { query: 'fireflies' })).toEqual([]);
+    await expect(call(backend, 'conversations:delete', { id: doomed.conversationId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const db = new Database(join(dir, 'data', 'hearth.db'), { readonly: true });
+    expect(db.prepare('SELECT count(*) AS n FROM messages WHERE conversation_id = ?').get(doomed.conversationId)).toEqual({ n: 0 });
+    db.close();
+  });
 });
