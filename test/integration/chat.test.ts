@@ -180,4 +180,21 @@ describe('chat over the handler table, with the real database and inference proc
     expect(db.prepare('SELECT count(*) AS n FROM messages WHERE conversation_id = ?').get(doomed.conversationId)).toEqual({ n: 0 });
     db.close();
   });
+
+  it('completes answers longer than the context, and chats whose history outgrows it', async () => {
+    await call(backend, 'settings:update', { maxTokens: 1200, contextSize: 512 });
+    await call(backend, 'models:load', { path: model });
+    let conversationId: string | null = null;
+    for (const text of ['Tell me a long story', 'And another one']) {
+      const sent: Sent = await call<Sent>(backend, 'chat:send', { conversationId, text });
+      conversationId = sent.conversationId;
+      const end = await ended(sent.streamId);
+      // node-llama-cpp shifts the context: the answer runs past 512 tokens and the old turns give way.
+      expect(end).toMatchObject({ status: 'complete', error: null });
+      expect(end.stats.completionTokens).toBe(1200);
+      expect(end.content.trim().split(/\s+/)).toHaveLength(1200);
+    }
+    const conv = await call<{ messages: { status: string }[] }>(backend, 'conversations:get', { id: conversationId });
+    expect(conv.messages.map((m) => m.status)).toEqual(['complete', 'complete', 'complete', 'complete']);
+  });
 });
