@@ -16,16 +16,12 @@ export function ConversationList({ selectedId, onSelect }: Props) {
   const found = useQuery({ queryKey: queryKeys.search(q), queryFn: () => call('conversations:search', { query: q }), enabled: q.length > 0 });
   const list = q ? found.data : all.data;
   const qc = useQueryClient();
-  const refresh = (): Promise<void> => qc.invalidateQueries({ queryKey: queryKeys.conversations });
-  const rename = async (id: string, title: string): Promise<void> => {
-    await call('conversations:rename', { id, title });
-    await refresh();
-  };
+  // Main's conversations:changed event refreshes the list (useMainEvents); only the deleted chat's own cache goes here.
+  const rename = async (id: string, title: string): Promise<void> => { await call('conversations:rename', { id, title }); };
   const remove = async (id: string): Promise<void> => {
     await call('conversations:delete', { id });
     if (id === selectedId) onSelect(null);
     qc.removeQueries({ queryKey: queryKeys.conversation(id) });
-    await refresh();
   };
   return (
     <nav className="conversations" aria-label="Conversations">
