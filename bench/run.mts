@@ -18,7 +18,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, tempDir } from '../test/helpers/fixtures';
 import { startServe } from '../test/helpers/headlessProcess';
-import { writeTinyModel, type TinyModelSize } from '../test/helpers/tinyModel';
+import { writeTinyModel, type TinyModelSize } from '../electron/lib/tinyModel';
 import { canIsolate, chromiumCpuSeconds, placeServer, usePlacement, type Placement } from './cpus.mjs';
 import {
   barePagePath, browserPath, PROMPT, rawPath, SEED, servicePath, SETTINGS, socket, SYSTEM, websocketPath, type Path, type PathKey,

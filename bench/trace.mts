@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { launchChromium } from '../test/helpers/browser';
 import { tempDir } from '../test/helpers/fixtures';
 import { startServe, wsClient } from '../test/helpers/headlessProcess';
-import { writeTinyModel, type TinyModelSize } from '../test/helpers/tinyModel';
+import { writeTinyModel, type TinyModelSize } from '../electron/lib/tinyModel';
 import { barePageScript, hearthAnswerScript, PROMPT, SETTINGS } from './paths.mjs';
 
 const size = (process.argv[2] ?? '28m') as TinyModelSize;

@@ -4,7 +4,7 @@
  * inference process (out/main/worker.js) twice, CPU-only and with `--gpu cuda` (all layers offloaded), and
  * prints tokens/s for each as one JSON line. Needs `npm run build` first, and the tiny-model writer bundled
  * to plain JS (plain Node cannot run TypeScript):
- *   npx esbuild test/helpers/tinyModel.ts --format=esm --outfile=out/tools/tinyModel.mjs
+ *   npx esbuild electron/lib/tinyModel.ts --format=esm --outfile=out/tools/tinyModel.mjs
  *   node scripts/gpu-check.mjs [--size 28m|310m] [--tokens 256] [--gpu cuda|vulkan] [--threads n]
  */
 import { fork } from 'node:child_process';

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeTinyModel } from '../../test/helpers/tinyModel';
+import { writeTinyModel } from '../lib/tinyModel';
 import { parseCli, runHeadless } from './cli';
 
 const { values } = parseArgs({ args: process.argv.slice(2), options: { port: { type: 'string', default: '8765' } } });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeTinyModel, type TinyModelOptions } from './tinyModel';
+import { writeTinyModel, type TinyModelOptions } from '../../electron/lib/tinyModel';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/[\\/]$/, '');
 export const WORKER_PATH = join(ROOT, 'out/main/worker.js');

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors';
 import { forkSpawner } from '../../electron/inference/forkSpawner';
 import { InferenceHost } from '../../electron/inference/host';
-import { buildTinyModel } from '../helpers/tinyModel';
+import { buildTinyModel } from '../../electron/lib/tinyModel';
 import { WORKER_PATH, tempDir, tinyModel } from '../helpers/fixtures';
 
 const LOAD = { contextSize: 2048, threads: 1 };

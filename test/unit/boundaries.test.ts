@@ -53,6 +53,10 @@ describe('import boundaries', () => {
     expect(violations((f, s, t) => f.startsWith('renderer/') && (t.startsWith('electron/') || s === 'electron' || s.startsWith('node:')))).toEqual([]);
   });
 
+  it('product code never imports the tests (the tiny-model writer serves npm run demo, so it lives in electron/lib)', () => {
+    expect(violations((_f, _s, t) => t.startsWith('test/'))).toEqual([]);
+  });
+
   it('domain folders never import the shells or a transport', () => {
     const domain = /^electron\/(chat|models|rag|router|openai|settings|db|lib|api|inference)\//;
     expect(violations((f, _s, t) => domain.test(f) && /^electron\/(main|preload|headless)\//.test(t))).toEqual([]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTinyModel, toHalf } from '../../helpers/tinyModel';
+import { buildTinyModel, toHalf } from '../../../electron/lib/tinyModel';
 
 describe('the tiny model writer', () => {
   it('writes a GGUF v3 file, byte-identical for the same options and different for another seed', () => {

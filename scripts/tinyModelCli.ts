@@ -1,6 +1,6 @@
 /** `npm run tiny-model -- --out <file.gguf> [--size 1m|28m|310m] [--favor <word>]` */
 import { parseArgs } from 'node:util';
-import { writeTinyModel, type TinyModelSize } from './tinyModel';
+import { writeTinyModel, type TinyModelSize } from '../electron/lib/tinyModel';
 
 const { values } = parseArgs({
   options: { out: { type: 'string' }, size: { type: 'string', default: '1m' }, favor: { type: 'string' }, seed: { type: 'string' } },
