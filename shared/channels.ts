@@ -12,6 +12,7 @@ export const CALL_CHANNELS = [
   'conversations:search',
   'chat:send',
   'chat:stop',
+  'chat:active',
   'models:list',
   'models:add',
   'models:pickFile',
@@ -22,7 +23,9 @@ export const CALL_CHANNELS = [
   'settings:update',
 ] as const;
 
-export const EVENT_CHANNELS = ['chat:delta', 'chat:end', 'engine:state', 'conversations:changed'] as const;
+export const EVENT_CHANNELS = [
+  'chat:delta', 'chat:end', 'chat:queue', 'engine:state', 'conversations:changed', 'settings:changed',
+] as const;
 
 export type CallChannel = (typeof CALL_CHANNELS)[number];
 export type EventChannel = (typeof EVENT_CHANNELS)[number];

@@ -11,6 +11,27 @@ import {
 const id = z.string().min(1).max(100);
 const path = z.string().min(1).max(4096);
 
+/** Where a queued answer stands: how many answers are ahead of it (0: it is being written). */
+export const ChatQueue = z.object({
+  streamId: id,
+  conversationId: id,
+  messageId: id,
+  ahead: z.number().int().nonnegative(),
+});
+export type ChatQueue = z.infer<typeof ChatQueue>;
+
+export const ActiveStream = z.object({
+  streamId: id,
+  conversationId: id,
+  messageId: id,
+  /** The text written so far. */
+  content: z.string(),
+  /** The seq of the last delta sent; the next delta has seq + 1. -1: none sent yet. */
+  seq: z.number().int(),
+  ahead: z.number().int().nonnegative(),
+});
+export type ActiveStream = z.infer<typeof ActiveStream>;
+
 export const calls = {
   'app:getInfo': { input: z.void(), output: AppInfo },
   'conversations:list': { input: z.void(), output: z.array(Conversation) },
@@ -24,6 +45,8 @@ export const calls = {
     output: z.object({ conversationId: id, userMessage: Message, assistantMessage: Message, streamId: id }),
   },
   'chat:stop': { input: z.object({ streamId: id }), output: z.object({ stopped: z.boolean() }) },
+  /** Every answer being written or waiting, with its text so far: a client that reconnects resyncs from this. */
+  'chat:active': { input: z.void(), output: z.array(ActiveStream) },
   'models:list': { input: z.void(), output: z.array(ModelFile) },
   'models:add': { input: z.object({ path }), output: ModelFile },
   'models:pickFile': { input: z.void(), output: z.object({ path: z.string().nullable() }) },
@@ -60,6 +83,8 @@ export type ChatEnd = z.infer<typeof ChatEnd>;
 export const events = {
   'chat:delta': ChatDelta,
   'chat:end': ChatEnd,
+  'chat:queue': ChatQueue,
+  'settings:changed': Settings,
   'engine:state': EngineState,
   'conversations:changed': z.object({ conversationId: id.nullable() }),
 } satisfies Record<EventChannel, z.ZodType>;

@@ -78,6 +78,13 @@ export const Settings = z.object({
   maxTokens: z.number().int().min(0).max(1_000_000),
   /** 0 means: as large as fits, up to the model's training context. */
   contextSize: z.number().int().min(0).max(1_048_576),
+  /**
+   * How many answers may be written at once (sequences in one context, batched together by llama.cpp).
+   * Fixed when a model loads: changing it reloads the model. Lowered at load time when memory is short.
+   */
+  parallelAnswers: z.number().int().min(1).max(8),
+  /** CPU threads for generation; 0: chosen from the model's size and this machine's cores. */
+  threads: z.number().int().min(0).max(256),
   selectedModelPath: z.string().nullable(),
   addedModelPaths: z.array(z.string()),
 });
@@ -88,6 +95,8 @@ export const DEFAULT_SETTINGS: Settings = {
   temperature: 0.7,
   maxTokens: 0,
   contextSize: 0,
+  parallelAnswers: 2,
+  threads: 0,
   selectedModelPath: null,
   addedModelPaths: [],
 };

@@ -34,6 +34,7 @@ export function createHandlers(d: HandlerDeps): HandlerTable {
     'conversations:search': ({ query }) => d.chat.search(query),
     'chat:send': (input) => d.chat.send(input),
     'chat:stop': ({ streamId }) => d.chat.stop(streamId),
+    'chat:active': () => d.chat.active(),
     'models:list': () => d.models.list(),
     'models:add': ({ path }) => d.models.add(path),
     'models:pickFile': async () => {

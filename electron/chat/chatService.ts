@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { ChatEnd } from '../../shared/contract';
+import type { ActiveStream, ChatEnd } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import type { Conversation, ConversationWithMessages, Message, MessageStats } from '../../shared/types';
 import type { InferenceHost } from '../inference/host';
@@ -32,7 +32,7 @@ export interface ChatDeps {
 
 const DEFAULT_FLUSH_MS = 50;
 
-interface Stream { id: string; controller: AbortController; done: Promise<void> }
+interface Stream { id: string; conversationId: string; controller: AbortController; done: Promise<void>; content: string; seq: number }
 
 const INTERRUPTED = 'Hearth closed while this answer was being written.';
 
@@ -106,9 +106,9 @@ export class ChatService {
     events.emit('conversations:changed', { conversationId: conversation.id });
 
     const controller = new AbortController();
-    const stream: Stream = { id: assistantMessage.id, controller, done: Promise.resolve() };
+    const stream: Stream = { id: assistantMessage.id, conversationId: conversation.id, controller, done: Promise.resolve(), content: '', seq: -1 };
     this.streams.set(stream.id, stream);
-    stream.done = this.run(conversation.id, assistantMessage.id, controller.signal).finally(() => this.streams.delete(stream.id));
+    stream.done = this.run(stream).finally(() => this.streams.delete(stream.id));
     return { conversationId: conversation.id, userMessage, assistantMessage, streamId: stream.id };
   }
 
@@ -126,13 +126,25 @@ export class ChatService {
     await Promise.all([...this.streams.keys()].map((id) => this.stop(id)));
   }
 
-  private async run(conversationId: string, messageId: string, signal: AbortSignal): Promise<void> {
+  /** Answers being written, with their text so far (a reconnecting client resyncs from this). */
+  active(): ActiveStream[] {
+    return [...this.streams.values()].map((s) => ({
+      streamId: s.id, conversationId: s.conversationId, messageId: s.id, content: s.content, seq: s.seq, ahead: 0,
+    }));
+  }
+
+  private async run(stream: Stream): Promise<void> {
     const { messages, events, settings } = this.deps;
-    let seq = 0;
+    const { conversationId, id: messageId } = stream;
+    const signal = stream.controller.signal;
     let content = '';
     let lastSave = this.now();
-    const batcher = new DeltaBatcher(this.deps.flushMs ?? DEFAULT_FLUSH_MS, (text) =>
-      events.emit('chat:delta', { streamId: messageId, conversationId, messageId, text, seq: seq++ }));
+    // What clients have been sent is what `active()` reports, so a resync never repeats or skips text.
+    const batcher = new DeltaBatcher(this.deps.flushMs ?? DEFAULT_FLUSH_MS, (text) => {
+      stream.content += text;
+      stream.seq += 1;
+      events.emit('chat:delta', { streamId: messageId, conversationId, messageId, text, seq: stream.seq });
+    });
     let end: Omit<ChatEnd, 'streamId' | 'conversationId' | 'messageId'>;
     try {
       await this.deps.models.ensureLoaded();
