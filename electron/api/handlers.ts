@@ -3,7 +3,8 @@ import type { CallOutput, calls } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import type { AppInfo } from '../../shared/types';
 import type { z } from 'zod';
-import type { ChatService } from '../chat/chatService';
+import type { AnswerRunner } from '../chat/answerRunner';
+import type { ConversationsService } from '../chat/conversationsService';
 import type { InferenceHost } from '../inference/host';
 import type { ModelsService } from '../models/modelsService';
 import type { SettingsService } from '../settings/settingsService';
@@ -15,7 +16,8 @@ export type HandlerTable = { [C in CallChannel]: (input: Parsed<C>) => Promise<C
 
 export interface HandlerDeps {
   info: AppInfo;
-  chat: ChatService;
+  conversations: ConversationsService;
+  answers: AnswerRunner;
   models: ModelsService;
   settings: SettingsService;
   host: InferenceHost;
@@ -26,23 +28,23 @@ export interface HandlerDeps {
 export function createHandlers(d: HandlerDeps): HandlerTable {
   return {
     'app:getInfo': () => d.info,
-    'conversations:list': () => d.chat.list(),
-    'conversations:get': ({ id }) => d.chat.get(id),
-    'conversations:create': () => d.chat.create(),
-    'conversations:rename': ({ id, title }) => d.chat.rename(id, title),
-    'conversations:delete': ({ id }) => d.chat.remove(id),
-    'conversations:search': ({ query }) => d.chat.search(query),
-    'chat:send': (input) => d.chat.send(input),
-    'chat:stop': ({ streamId }) => d.chat.stop(streamId),
-    'chat:active': () => d.chat.active(),
+    'conversations:list': () => d.conversations.list(),
+    'conversations:get': ({ id }) => d.conversations.get(id),
+    'conversations:create': () => d.conversations.create(),
+    'conversations:rename': ({ id, title }) => d.conversations.rename(id, title),
+    'conversations:delete': ({ id }) => d.conversations.remove(id),
+    'conversations:search': ({ query }) => d.conversations.search(query),
+    'chat:send': (input) => d.answers.send(input),
+    'chat:stop': ({ streamId }) => d.answers.stop(streamId),
+    'chat:active': () => d.answers.active(),
     'models:list': () => d.models.list(),
     'models:add': ({ path }) => d.models.add(path),
     'models:pickFile': async () => {
       if (!d.pickFile) throw new AppError('UNSUPPORTED', 'This window cannot open a file dialog; type the path of the .gguf file instead.');
       return { path: await d.pickFile() };
     },
-    'models:load': ({ path }) => d.models.load(path),
-    'models:unload': () => d.models.unload(),
+    'models:load': ({ path, whileAnswering }) => d.models.load(path, whileAnswering),
+    'models:unload': (input) => d.models.unload(input?.whileAnswering),
     'engine:get': () => d.host.getState(),
     'settings:get': () => d.settings.get(),
     'settings:update': (patch) => d.settings.update(stripUndefined(patch)),

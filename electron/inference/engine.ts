@@ -1,58 +1,89 @@
-import type { Llama, LlamaChat, LlamaContext, LlamaModel, ChatHistoryItem } from 'node-llama-cpp';
+import type { Llama, LlamaEmbeddingContext, LlamaModel, LlamaRankingContext } from 'node-llama-cpp';
 import { AppError } from '../../shared/errors';
-import type { LoadedModel } from '../../shared/types';
+import { ChatSlot } from './chatSlot';
 import { preflightGguf } from './ggufPreflight';
+import { inspectGguf } from './inspect';
 import { Mutex } from './mutex';
 import { nodeLlamaCpp } from './nodeLlamaCpp';
-import type { ChatTurn, GenerateOptions, GenerateResult, LoadOptions, StopReason } from './protocol';
-
-interface Loaded { model: LlamaModel; context: LlamaContext; chat: LlamaChat; info: LoadedModel }
+import type { GenerateEvent, JobResult, ParsedJobInput, Slot, SlotModel } from './protocol';
 
 const TEST_MODEL_PREFIX = 'Hearth tiny test model';
+/** Below this many parameters, threads cost more in synchronisation than they add (measured: bench/RESULTS.md). */
+const SMALL_MODEL_PARAMS = 100_000_000;
+
+interface VectorSlot<C> { model: LlamaModel; context: C; info: SlotModel }
 
 /**
- * One Llama, at most one loaded chat model. Load, unload and generate run under one lock; a load or unload
- * first aborts the answer being generated, and always disposes the old model before the new one loads.
+ * One Llama and at most one model in each slot: chat (a context with several sequences), embedding and ranking.
+ * Loading into a slot first stops what runs there and disposes the old model; other slots keep running.
  */
 export class Engine {
-  private loaded: Loaded | null = null;
-  private readonly lock = new Mutex();
-  private current: AbortController | null = null;
+  private chat: ChatSlot | null = null;
+  private embedding: VectorSlot<LlamaEmbeddingContext> | null = null;
+  private ranking: VectorSlot<LlamaRankingContext> | null = null;
+  private readonly locks: Record<Slot, Mutex> = { chat: new Mutex(), embedding: new Mutex(), ranking: new Mutex() };
+  /** Embedding and ranking run one batch at a time on their single sequence. */
+  private readonly vectorLock = { embedding: new Mutex(), ranking: new Mutex() };
 
-  constructor(private readonly llama: Llama, private readonly nativeLog: () => string[]) {}
+  constructor(private readonly llama: Llama, private readonly nativeLog: () => string[]) {
+    // node-llama-cpp's default is max(cpuMathCores, 4), which oversubscribes small machines.
+    llama.maxThreads = llama.cpuMathCores;
+  }
 
-  load(path: string, options: LoadOptions): Promise<LoadedModel> {
-    this.current?.abort();
-    return this.lock.run(async () => {
-      await this.disposeLoaded();
+  /** The thread count for a model: the user's choice, else 1 for tiny models and the math cores for real ones. */
+  threadsFor(model: LlamaModel, requested: number): number {
+    if (requested > 0) return Math.min(requested, Math.max(1, this.llama.cpuMathCores * 2));
+    return model.fileInsights.totalParameters < SMALL_MODEL_PARAMS ? 1 : this.llama.cpuMathCores;
+  }
+
+  load(input: ParsedJobInput<'load'>): Promise<SlotModel> {
+    const { slot, path, options } = input;
+    return this.locks[slot].run(async () => {
+      await this.disposeSlot(slot);
       await preflightGguf(path);
-      const { LlamaChat } = await nodeLlamaCpp();
+      for (const adapter of options.lora) await preflightGguf(adapter.path);
       const logStart = this.nativeLog().length;
       let model: LlamaModel;
       try {
-        model = await this.llama.loadModel({ modelPath: path, gpuLayers: 'auto' });
+        model = await this.llama.loadModel({ modelPath: path, gpuLayers: options.gpuLayers, defaultContextFlashAttention: options.flashAttention === true });
       } catch (error) {
         throw new AppError('MODEL_LOAD_FAILED', this.explain(path, error, logStart));
       }
       try {
-        const context = await model.createContext({
-          contextSize: options.contextSize > 0 ? Math.min(options.contextSize, model.trainContextSize) : 'auto',
-          ...(options.threads > 0 ? { threads: options.threads } : {}),
-        });
-        const chat = new LlamaChat({ contextSequence: context.getSequence() });
-        const name = String(model.fileInfo.metadata?.general?.name ?? path.split(/[\\/]/).pop());
-        const info: LoadedModel = {
-          path,
-          name,
-          trainContextSize: model.trainContextSize,
-          contextSize: context.contextSize,
-          gpu: this.llama.gpu === false ? 'cpu' : this.llama.gpu,
-          gpuLayers: model.gpuLayers,
-          chatTemplate: chat.chatWrapper.wrapperName,
-          isTestModel: name.startsWith(TEST_MODEL_PREFIX),
+        const threads = this.threadsFor(model, options.threads);
+        const contextSize = options.contextSize > 0 ? Math.min(options.contextSize, model.trainContextSize) : ('auto' as const);
+        const base = {
+          slot, path, name: String(model.fileInfo.metadata?.general?.name ?? path.split(/[\\/]/).pop()),
+          trainContextSize: model.trainContextSize, gpu: this.llama.gpu === false ? 'cpu' : this.llama.gpu,
+          gpuLayers: model.gpuLayers, threads, embeddingSize: model.embeddingVectorSize ?? 0,
+          isTestModel: false,
         };
-        this.loaded = { model, context, chat, info };
-        return info;
+        base.isTestModel = base.name.startsWith(TEST_MODEL_PREFIX);
+        const common = { contextSize, threads, ...(options.batchSize > 0 ? { batchSize: options.batchSize } : {}) };
+        switch (slot) {
+          case 'chat': {
+            const context = await model.createContext({
+              ...common, sequences: options.sequences, flashAttention: options.flashAttention,
+              ...(options.lora.length ? { lora: { adapters: options.lora.map((a) => ({ filePath: a.path, scale: a.scale })) } } : {}),
+            });
+            this.chat = await ChatSlot.create(this.llama, model, context, {
+              ...base, contextSize: context.contextSize, sequences: context.totalSequences,
+            });
+            return this.chat.info;
+          }
+          case 'embedding': {
+            const context = await model.createEmbeddingContext(common);
+            this.embedding = { model, context, info: { ...base, contextSize: model.trainContextSize, sequences: 1, chatTemplate: '' } };
+            return this.embedding.info;
+          }
+          case 'ranking': {
+            const context = await model.createRankingContext(common);
+            this.ranking = { model, context, info: { ...base, contextSize: model.trainContextSize, sequences: 1, chatTemplate: '' } };
+            return this.ranking.info;
+          }
+          default:
+            return slot satisfies never;
+        }
       } catch (error) {
         await model.dispose();
         throw new AppError('MODEL_LOAD_FAILED', this.explain(path, error, logStart));
@@ -60,60 +91,91 @@ export class Engine {
     });
   }
 
-  unload(): Promise<void> {
-    this.current?.abort();
-    return this.lock.run(() => this.disposeLoaded());
+  unload(slot: Slot): Promise<void> {
+    return this.locks[slot].run(() => this.disposeSlot(slot));
   }
 
-  generate(turns: ChatTurn[], options: GenerateOptions, signal: AbortSignal, onText: (text: string) => void): Promise<GenerateResult> {
-    return this.lock.run(async () => {
-      const loaded = this.loaded;
-      if (!loaded) throw new AppError('NO_MODEL', 'No model is loaded.');
-      const controller = new AbortController();
-      const abort = (): void => controller.abort();
-      signal.addEventListener('abort', abort);
-      if (signal.aborted) controller.abort();
-      this.current = controller;
-      const sequence = loaded.chat.sequence;
-      const meterBefore = sequence.tokenMeter.getState();
-      const started = performance.now();
-      let firstText: number | null = null;
-      let completionTokens = 0;
-      try {
-        const response = await loaded.chat.generateResponse(toHistory(turns), {
-          signal: controller.signal,
-          stopOnAbortSignal: true,
-          temperature: options.temperature,
-          ...(options.maxTokens > 0 ? { maxTokens: options.maxTokens } : {}),
-          ...(options.seed !== undefined ? { seed: options.seed } : {}),
-          onToken: (tokens) => { completionTokens += tokens.length; },
-          onTextChunk: (text) => {
-            firstText ??= performance.now();
-            onText(text);
-          },
-        });
-        const used = sequence.tokenMeter.diff(meterBefore);
-        return {
-          text: response.response,
-          stopReason: toStopReason(response.metadata.stopReason),
-          promptTokens: used.usedInputTokens,
-          completionTokens,
-          timeToFirstTokenMs: firstText === null ? null : Math.round(firstText - started),
-          durationMs: Math.round(performance.now() - started),
-        };
-      } finally {
-        signal.removeEventListener('abort', abort);
-        if (this.current === controller) this.current = null;
+  generate(input: ParsedJobInput<'generate'>, signal: AbortSignal, emit: (e: GenerateEvent) => void): Promise<JobResult<'generate'>> {
+    return this.chatSlot().generate(input, signal, emit);
+  }
+
+  complete(input: ParsedJobInput<'complete'>, signal: AbortSignal, emit: (e: GenerateEvent) => void): Promise<JobResult<'complete'>> {
+    return this.chatSlot().complete(input, signal, emit);
+  }
+
+  embed(input: ParsedJobInput<'embed'>, signal: AbortSignal, progress: (done: number) => void): Promise<JobResult<'embed'>> {
+    const slot = this.embedding;
+    if (!slot) throw new AppError('NO_MODEL', 'No embedding model is loaded.');
+    return this.vectorLock.embedding.run(async () => {
+      const vectors: number[][] = [];
+      let tokens = 0;
+      for (const text of input.texts) {
+        if (signal.aborted) throw new AppError('CANCELLED', 'Embedding was cancelled.');
+        tokens += slot.model.tokenize(text).length;
+        const embedding = await slot.context.getEmbeddingFor(text);
+        vectors.push([...embedding.vector]);
+        if (vectors.length % 16 === 0) progress(vectors.length);
       }
+      return { vectors, tokens };
     });
   }
 
-  private async disposeLoaded(): Promise<void> {
-    const old = this.loaded;
-    this.loaded = null;
-    if (old) {
-      await old.context.dispose();
-      await old.model.dispose();
+  rank(input: ParsedJobInput<'rank'>, signal: AbortSignal): Promise<JobResult<'rank'>> {
+    const slot = this.ranking;
+    if (!slot) throw new AppError('NO_MODEL', 'No ranking model is loaded.');
+    return this.vectorLock.ranking.run(async () => {
+      if (signal.aborted) throw new AppError('CANCELLED', 'Ranking was cancelled.');
+      return { scores: await slot.context.rankAll(input.query, input.documents) };
+    });
+  }
+
+  tokenize(input: ParsedJobInput<'tokenize'>): JobResult<'tokenize'> {
+    const model = input.slot === 'chat' ? this.chat?.model : input.slot === 'embedding' ? this.embedding?.model : this.ranking?.model;
+    if (!model) throw new AppError('NO_MODEL', `No ${input.slot} model is loaded.`);
+    return { count: model.tokenize(input.text, false).length };
+  }
+
+  inspect(input: ParsedJobInput<'inspect'>, signal: AbortSignal): Promise<JobResult<'inspect'>> {
+    return inspectGguf(this.llama, input, signal);
+  }
+
+  async status(): Promise<JobResult<'status'>> {
+    const [vram, { totalmem, freemem }] = [await this.llama.getVramState(), await import('node:os')];
+    return {
+      gpu: this.llama.gpu === false ? 'cpu' : this.llama.gpu,
+      cpuMathCores: this.llama.cpuMathCores,
+      vram: { total: vram.total, free: vram.free },
+      ram: { total: totalmem(), free: freemem() },
+      slots: [this.chat?.info, this.embedding?.info, this.ranking?.info].filter((s): s is SlotModel => !!s),
+    };
+  }
+
+  private chatSlot(): ChatSlot {
+    if (!this.chat) throw new AppError('NO_MODEL', 'No model is loaded.');
+    return this.chat;
+  }
+
+  private async disposeSlot(slot: Slot): Promise<void> {
+    switch (slot) {
+      case 'chat': {
+        const old = this.chat;
+        this.chat = null;
+        await old?.dispose();
+        return;
+      }
+      case 'embedding':
+      case 'ranking': {
+        const old = this[slot];
+        this[slot] = null;
+        if (old) {
+          await this.vectorLock[slot].run(async () => undefined);
+          await old.context.dispose();
+          await old.model.dispose();
+        }
+        return;
+      }
+      default:
+        return slot satisfies never;
     }
   }
 
@@ -126,28 +188,4 @@ export class Engine {
   }
 }
 
-function toHistory(turns: ChatTurn[]): ChatHistoryItem[] {
-  const history: ChatHistoryItem[] = turns.map((t) => {
-    switch (t.role) {
-      case 'system': return { type: 'system', text: t.content };
-      case 'user': return { type: 'user', text: t.content };
-      case 'assistant': return { type: 'model', response: [t.content] };
-    }
-  });
-  history.push({ type: 'model', response: [] });
-  return history;
-}
-
-function toStopReason(reason: string): StopReason {
-  switch (reason) {
-    case 'eogToken':
-    case 'stopGenerationTrigger':
-      return 'eog';
-    case 'maxTokens':
-      return 'maxTokens';
-    case 'abort':
-      return 'abort';
-    default:
-      return 'other';
-  }
-}
+export { nodeLlamaCpp };

@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process';
 import type { WorkerHandle, WorkerSpawner } from './host';
-import type { WorkerInit, WorkerMessage } from './protocol';
+import type { WorkerInit } from './protocol';
 
 const TAIL_BYTES = 8192;
 
@@ -21,7 +21,7 @@ export function forkSpawner(workerPath: string): WorkerSpawner {
     return {
       pid: child.pid,
       postMessage: (m) => { if (child.connected) child.send(m); },
-      onMessage: (l) => child.on('message', (m) => l(m as WorkerMessage)),
+      onMessage: (l) => child.on('message', (m: unknown) => l(m)),
       // 'close' waits for stdio to drain, so the stderr tail holds the native abort message.
       onExit: (l) => child.once('close', (code, signal) => l({ code, signal })),
       stderrTail: () => tail,

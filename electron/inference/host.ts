@@ -1,15 +1,16 @@
 import { AppError, type ErrorEnvelope } from '../../shared/errors';
-import type { EngineState, LoadedModel } from '../../shared/types';
-import { Mutex } from './mutex';
-import type {
-  ChatTurn, GenerateOptions, GenerateResult, HostMessage, LoadOptions, WorkerInit, WorkerMessage,
+import type { EngineState } from '../../shared/types';
+import {
+  jobs, WorkerMessage, type HostMessage, type JobEvent, type JobInput, type JobName, type JobResult, type Slot, type SlotModel,
+  type WorkerInit,
 } from './protocol';
 
 /** What the host needs from a started inference process, whichever way it was started. */
 export interface WorkerHandle {
   readonly pid: number | undefined;
   postMessage(message: HostMessage): void;
-  onMessage(listener: (message: WorkerMessage) => void): void;
+  /** Messages arrive untyped: the host parses each one against the protocol. */
+  onMessage(listener: (message: unknown) => void): void;
   onExit(listener: (exit: { code: number | null; signal: string | null }) => void): void;
   /** The last lines the process wrote to stderr (native aborts print there). */
   stderrTail(): string;
@@ -18,41 +19,60 @@ export interface WorkerHandle {
 
 export type WorkerSpawner = (init: WorkerInit) => WorkerHandle;
 
+export interface JobCall<J extends JobName> {
+  signal?: AbortSignal;
+  onEvent?: (event: JobEvent<J>) => void;
+}
+
+export interface HostOptions {
+  /** How often the host pings the process. */
+  heartbeatMs?: number;
+  /** A process that has not answered a ping for this long is hung: it is killed, and its jobs fail. */
+  hangMs?: number;
+}
+
 interface Pending {
+  job: JobName;
   resolve: (value: unknown) => void;
   reject: (error: AppError) => void;
-  onText?: (text: string) => void;
+  onEvent?: (event: unknown) => void;
 }
 
-export interface GenerateCall {
-  signal?: AbortSignal;
-  onText: (text: string) => void;
-}
+const DEFAULT_HEARTBEAT_MS = 1000;
+const DEFAULT_HANG_MS = 15_000;
 
 /**
- * Owns the inference process: starts it on demand, routes requests and streamed text, and survives its
- * death. When it dies every pending request fails with ENGINE_CRASHED, the state says why, and the next
- * request starts a fresh process.
+ * Owns the inference process: starts it on demand, sends typed jobs and checks every result and event against
+ * the protocol, and survives its death. A heartbeat watches it: a process that stops answering (a native
+ * deadlock, SIGSTOP) is killed after `hangMs`. When it dies every pending job fails with ENGINE_CRASHED and a
+ * reason a person can read, and the next job starts a fresh process. The scheduler is its only caller.
  */
 export class InferenceHost {
   private worker: WorkerHandle | null = null;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
-  private readonly lock = new Mutex();
   private state: EngineState = { status: 'none', lastError: null };
   private readonly listeners = new Set<(s: EngineState) => void>();
+  private readonly slots = new Map<Slot, SlotModel>();
   private disposed = false;
   /** Error lines llama.cpp logged lately: a crash report quotes them. */
   private recentLogs: string[] = [];
   private gpu: WorkerInit['gpu'];
+  private heartbeat: { timer: NodeJS.Timeout; lastPong: number; n: number; hung: boolean } | null = null;
+  private readonly heartbeatMs: number;
+  private readonly hangMs: number;
+  private readonly crashListeners = new Set<(reason: string) => void>();
 
-  constructor(private readonly spawn: WorkerSpawner, init: WorkerInit) {
+  constructor(private readonly spawn: WorkerSpawner, init: WorkerInit, options: HostOptions = {}) {
     this.gpu = init.gpu;
+    this.heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+    this.hangMs = options.hangMs ?? DEFAULT_HANG_MS;
   }
 
   /** The GPU choice the next inference process starts with ('off' after a GPU backend crashed). */
   get gpuChoice(): WorkerInit['gpu'] { return this.gpu; }
 
+  /** The state of the chat slot, which the UI shows. */
   getState(): EngineState { return this.state; }
 
   onState(listener: (s: EngineState) => void): () => void {
@@ -60,42 +80,63 @@ export class InferenceHost {
     return () => this.listeners.delete(listener);
   }
 
+  /** Called with the reason whenever the process dies or is killed as hung. */
+  onCrash(listener: (reason: string) => void): () => void {
+    this.crashListeners.add(listener);
+    return () => this.crashListeners.delete(listener);
+  }
+
+  /** What is loaded in a slot of the running process. */
+  loaded(slot: Slot): SlotModel | null { return this.slots.get(slot) ?? null; }
+
   /** The pid of the running inference process, if one runs. */
   get pid(): number | undefined { return this.worker?.pid; }
 
-  load(path: string, options: LoadOptions): Promise<LoadedModel> {
-    return this.lock.run(async () => {
-      this.setState({ status: 'loading', path });
-      try {
-        const model = (await this.request({ type: 'load', path, options })) as LoadedModel;
-        this.setState({ status: 'ready', model });
-        return model;
-      } catch (error) {
-        const message = error instanceof AppError ? error.message : String(error);
-        this.setState({ status: 'failed', path, error: message });
-        throw error instanceof AppError && error.code !== 'ENGINE_CRASHED' ? error : new AppError('MODEL_LOAD_FAILED', message);
-      }
-    });
-  }
-
-  unload(): Promise<void> {
-    return this.lock.run(async () => {
-      if (this.worker) await this.request({ type: 'unload' });
-      this.setState({ status: 'none', lastError: null });
-    });
-  }
-
-  generate(turns: ChatTurn[], options: GenerateOptions, call: GenerateCall): Promise<GenerateResult> {
-    if (this.state.status !== 'ready' || !this.worker) {
-      return Promise.reject(new AppError('NO_MODEL', 'No model is loaded.'));
+  async load(input: JobInput<'load'>): Promise<SlotModel> {
+    const chat = input.slot === 'chat';
+    this.slots.delete(input.slot);
+    if (chat) this.setState({ status: 'loading', path: input.path });
+    try {
+      const model = await this.job('load', input);
+      this.slots.set(input.slot, model);
+      if (chat) this.setState({ status: 'ready', model });
+      return model;
+    } catch (error) {
+      const message = error instanceof AppError ? error.message : String(error);
+      if (chat) this.setState({ status: 'failed', path: input.path, error: message });
+      throw error instanceof AppError && error.code !== 'ENGINE_CRASHED' ? error : new AppError('MODEL_LOAD_FAILED', message);
     }
-    const { signal, onText } = call;
-    const id = this.nextId;
-    const promise = this.request({ type: 'generate', turns, options }, onText) as Promise<GenerateResult>;
+  }
+
+  async unload(slot: Slot): Promise<void> {
+    if (this.worker) await this.job('unload', { slot });
+    this.slots.delete(slot);
+    if (slot === 'chat') this.setState({ status: 'none', lastError: null });
+  }
+
+  /** Sends one job and resolves with its result, checked against the protocol. */
+  job<J extends JobName>(job: J, input: JobInput<J>, call: JobCall<J> = {}): Promise<JobResult<J>> {
+    if (this.disposed && job !== 'unload') return Promise.reject(new AppError('ENGINE_UNAVAILABLE', 'Hearth is shutting down.'));
+    const { signal, onEvent } = call;
+    const worker = this.ensureWorker();
+    const id = this.nextId++;
     const abort = (): void => this.worker?.postMessage({ type: 'abort', id });
+    const promise = new Promise<unknown>((resolve, reject) => {
+      this.pending.set(id, {
+        job, resolve, reject,
+        ...(onEvent ? { onEvent: (e: unknown) => onEvent(jobs[job].event.parse(e) as JobEvent<J>) } : {}),
+      });
+      worker.postMessage({ type: 'job', id, job, input });
+    });
     if (signal?.aborted) abort();
     signal?.addEventListener('abort', abort, { once: true });
-    return promise.finally(() => signal?.removeEventListener('abort', abort));
+    return promise
+      .then((value) => {
+        const parsed = jobs[job].result.safeParse(value);
+        if (!parsed.success) throw new AppError('INTERNAL', `The inference process answered ${job} with a result that does not match the protocol: ${parsed.error.issues[0]?.message}.`);
+        return parsed.data as JobResult<J>;
+      })
+      .finally(() => signal?.removeEventListener('abort', abort));
   }
 
   /** Asks the process to exit, and kills it if it has not within `deadlineMs`. */
@@ -105,22 +146,13 @@ export class InferenceHost {
     if (!worker) return;
     const exited = new Promise<void>((resolve) => worker.onExit(() => resolve()));
     try {
-      await Promise.race([this.request({ type: 'unload' }), delay(deadlineMs)]);
+      await Promise.race([this.job('unload', { slot: 'chat' }), delay(deadlineMs)]);
     } catch {
       // it is going away either way
     }
+    this.stopHeartbeat();
     worker.kill();
     await Promise.race([exited, delay(deadlineMs)]);
-  }
-
-  private request(body: DistributiveOmit<HostMessage, 'id'>, onText?: (text: string) => void): Promise<unknown> {
-    if (this.disposed && body.type !== 'unload') return Promise.reject(new AppError('ENGINE_UNAVAILABLE', 'Hearth is shutting down.'));
-    const worker = this.ensureWorker();
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, ...(onText ? { onText } : {}) });
-      worker.postMessage({ ...body, id } as HostMessage);
-    });
   }
 
   private ensureWorker(): WorkerHandle {
@@ -129,33 +161,72 @@ export class InferenceHost {
     this.worker = worker;
     this.recentLogs = [];
     worker.onMessage((m) => this.onWorkerMessage(m));
-    worker.onExit(({ code, signal }) => {
-      if (this.worker !== worker) return;
-      this.worker = null;
-      const how = signal ? `killed by ${signal}` : `exit code ${code}`;
-      const output = [...this.recentLogs, worker.stderrTail()].join('\n');
-      // llama.cpp's own error log names the cause best; the process's last words come next.
-      const tail = this.recentLogs.find((l) => TELLING.test(l)) ?? lastLine(worker.stderrTail());
-      let reason = `The inference process stopped unexpectedly (${how})${tail ? `: ${tail}` : ''}. It restarts with the next request.`;
-      // A GPU backend that aborts (an unsupported card or driver) would abort again on every restart: go on
-      // without the GPU rather than leave the user with a model that can never answer.
-      if (this.gpu !== 'off' && GPU_FAILURE.test(output)) {
-        reason += ` The crash came from the GPU backend, so Hearth now runs models on the CPU; restart Hearth to try the GPU again.`;
-        this.gpu = 'off';
-      }
-      const error = new AppError('ENGINE_CRASHED', reason);
-      for (const p of this.pending.values()) p.reject(error);
-      this.pending.clear();
-      if (!this.disposed) this.setState({ status: 'none', lastError: reason });
-    });
+    worker.onExit(({ code, signal }) => this.onExit(worker, code, signal));
+    this.startHeartbeat(worker);
     return worker;
   }
 
-  private onWorkerMessage(m: WorkerMessage): void {
+  private onExit(worker: WorkerHandle, code: number | null, signal: string | null): void {
+    if (this.worker !== worker) return;
+    const hung = this.heartbeat?.hung ?? false;
+    this.stopHeartbeat();
+    this.worker = null;
+    this.slots.clear();
+    const how = signal ? `killed by ${signal}` : `exit code ${code}`;
+    const output = [...this.recentLogs, worker.stderrTail()].join('\n');
+    // llama.cpp's own error log names the cause best; the process's last words come next.
+    const tail = this.recentLogs.find((l) => TELLING.test(l)) ?? lastLine(worker.stderrTail());
+    let reason = hung
+      ? `The inference process stopped responding for ${Math.round(this.hangMs / 1000)} s, so Hearth stopped it. It restarts with the next request.`
+      : `The inference process stopped unexpectedly (${how})${tail ? `: ${tail}` : ''}. It restarts with the next request.`;
+    // A GPU backend that aborts (an unsupported card or driver) would abort again on every restart: go on
+    // without the GPU rather than leave the user with a model that can never answer.
+    if (!hung && this.gpu !== 'off' && GPU_FAILURE.test(output)) {
+      reason += ' The crash came from the GPU backend, so Hearth now runs models on the CPU; restart Hearth to try the GPU again.';
+      this.gpu = 'off';
+    }
+    const error = new AppError('ENGINE_CRASHED', reason);
+    for (const p of this.pending.values()) p.reject(error);
+    this.pending.clear();
+    if (!this.disposed) {
+      this.setState({ status: 'none', lastError: reason });
+      for (const l of this.crashListeners) l(reason);
+    }
+  }
+
+  private startHeartbeat(worker: WorkerHandle): void {
+    const beat = { timer: setInterval(() => {
+      if (this.worker !== worker) return;
+      if (performance.now() - beat.lastPong > this.hangMs) {
+        beat.hung = true;
+        worker.kill();
+        return;
+      }
+      worker.postMessage({ type: 'ping', n: ++beat.n });
+    }, this.heartbeatMs), lastPong: performance.now(), n: 0, hung: false };
+    beat.timer.unref?.();
+    this.heartbeat = beat;
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat.timer);
+    this.heartbeat = null;
+  }
+
+  private onWorkerMessage(raw: unknown): void {
+    const parsed = WorkerMessage.safeParse(raw);
+    if (!parsed.success) return; // nothing a broken message could be routed to
+    const m = parsed.data;
     switch (m.type) {
-      case 'text':
-        this.pending.get(m.id)?.onText?.(m.text);
+      case 'event': {
+        const p = this.pending.get(m.id);
+        try {
+          p?.onEvent?.(m.event);
+        } catch {
+          // an event that does not match its job's schema is dropped; the result still settles the job
+        }
         break;
+      }
       case 'result': {
         const p = this.pending.get(m.id);
         if (!p) return;
@@ -164,11 +235,16 @@ export class InferenceHost {
         else p.reject(fromEnvelope(m.error));
         break;
       }
+      case 'pong':
+        if (this.heartbeat) this.heartbeat.lastPong = performance.now();
+        break;
       case 'log':
         this.recentLogs = [...this.recentLogs.slice(-9), m.message.trim()];
         break;
       case 'ready':
         break;
+      default:
+        m satisfies never;
     }
   }
 
@@ -180,8 +256,6 @@ export class InferenceHost {
 
 const TELLING = /error|abort|assert|fatal|exception|failed/i;
 const GPU_FAILURE = /\b(cuda|cublas|vulkan|vk_|metal|ptx|ggml-cuda|ggml-vulkan|ggml-metal|out of device memory)\b/i;
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref?.());
 

@@ -1,53 +1,202 @@
-import type { ErrorEnvelope } from '../../shared/errors';
-import type { LoadedModel } from '../../shared/types';
+import { z } from 'zod';
+import { ERROR_CODES } from '../../shared/errors';
+import { LoadedModel } from '../../shared/types';
 
-/** Messages between the host (main or headless server) and the inference process. Plain data only. */
+/**
+ * The one method map between the host (main or the headless server) and the inference process. For each job:
+ * its input, its result and its events. The worker parses every input and the host parses every result and
+ * event against these schemas, so nothing that crosses the process boundary is trusted or cast.
+ */
 
-export type GpuChoice = 'auto' | 'off' | 'cuda' | 'vulkan' | 'metal';
+export const GpuChoice = z.enum(['auto', 'off', 'cuda', 'vulkan', 'metal']);
+export type GpuChoice = z.infer<typeof GpuChoice>;
 
 export interface WorkerInit {
   gpu: GpuChoice;
 }
 
-export interface ChatTurn {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
-}
+/** The engine holds at most one model in each slot. */
+export const Slot = z.enum(['chat', 'embedding', 'ranking']);
+export type Slot = z.infer<typeof Slot>;
 
-export interface LoadOptions {
-  /** 0: as large as fits, up to the model's training context. */
-  contextSize: number;
-  /** 0: node-llama-cpp's choice. */
-  threads: number;
-}
+export const ChatTurn = z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() });
+export type ChatTurn = z.infer<typeof ChatTurn>;
 
-export interface GenerateOptions {
+export const LoadOptions = z.object({
+  /** Tokens per sequence; 0: as large as fits, up to the model's training context. */
+  contextSize: z.number().int().nonnegative(),
+  /** Answers that can be written at once (chat slot only): the context's sequences. */
+  sequences: z.number().int().min(1).max(16).default(1),
+  /** 'auto': as many as fit in free VRAM; 'max'; or a count. */
+  gpuLayers: z.union([z.literal('auto'), z.literal('max'), z.number().int().nonnegative()]).default('auto'),
+  flashAttention: z.union([z.literal('auto'), z.boolean()]).default('auto'),
+  /** 0: node-llama-cpp's default. */
+  batchSize: z.number().int().nonnegative().default(0),
+  /** 0: chosen from the model's size and the machine's cores (see engine `threadsFor`). */
+  threads: z.number().int().nonnegative().default(0),
+  lora: z.array(z.object({ path: z.string().min(1), scale: z.number().min(-4).max(4).default(1) })).default([]),
+});
+export type LoadOptions = z.input<typeof LoadOptions>;
+
+export const SlotModel = LoadedModel.extend({
+  slot: Slot,
+  sequences: z.number().int().positive(),
+  threads: z.number().int().nonnegative(),
+  embeddingSize: z.number().int().nonnegative(),
+});
+export type SlotModel = z.infer<typeof SlotModel>;
+
+export const SamplingOptions = z.object({
   /** 0: until the model stops or the context is full. */
-  maxTokens: number;
-  temperature: number;
-  seed?: number;
-}
+  maxTokens: z.number().int().nonnegative().default(0),
+  temperature: z.number().min(0).max(2).default(0.7),
+  topP: z.number().min(0).max(1).optional(),
+  topK: z.number().int().nonnegative().optional(),
+  minP: z.number().min(0).max(1).optional(),
+  repeatPenalty: z.number().min(0).max(10).optional(),
+  seed: z.number().int().nonnegative().optional(),
+  stop: z.array(z.string().min(1)).max(16).default([]),
+});
 
-export type StopReason = 'eog' | 'maxTokens' | 'abort' | 'other';
+/** A JSON schema (node-llama-cpp's GBNF subset) or functions; node-llama-cpp takes one or the other per call. */
+const FunctionDef = z.object({ description: z.string().optional(), params: z.record(z.string(), z.unknown()).optional() });
+export const GenerateInput = z.object({
+  /** Keeps a conversation on the sequence that already holds its history, so the next turn reuses it. */
+  sequenceKey: z.string().max(200).optional(),
+  turns: z.array(ChatTurn).min(1),
+  options: SamplingOptions.extend({
+    thoughtTokens: z.number().int().nonnegative().optional(),
+    jsonSchema: z.record(z.string(), z.unknown()).optional(),
+    functions: z.record(z.string(), FunctionDef).optional(),
+  }).refine((o) => !(o.jsonSchema && o.functions), 'Give either a JSON schema or functions, not both.'),
+});
+export type GenerateInput = z.input<typeof GenerateInput>;
+export type GenerateOptions = z.input<typeof GenerateInput>['options'];
 
-export interface GenerateResult {
-  text: string;
-  stopReason: StopReason;
-  promptTokens: number;
-  completionTokens: number;
-  timeToFirstTokenMs: number | null;
-  durationMs: number;
-}
+export const StopReason = z.enum(['eog', 'maxTokens', 'abort', 'functionCalls', 'stopString', 'other']);
+export type StopReason = z.infer<typeof StopReason>;
 
-export type HostMessage =
-  | { type: 'load'; id: number; path: string; options: LoadOptions }
-  | { type: 'unload'; id: number }
-  | { type: 'generate'; id: number; turns: ChatTurn[]; options: GenerateOptions }
-  | { type: 'abort'; id: number };
+export const GenerateResult = z.object({
+  text: z.string(),
+  /** Thought segments (reasoning models), kept apart from the answer. */
+  thoughts: z.string(),
+  thoughtMs: z.number().int().nullable(),
+  functionCalls: z.array(z.object({ name: z.string(), params: z.unknown() })),
+  stopReason: StopReason,
+  promptTokens: z.number().int(),
+  /** Prompt tokens that were already in the sequence and were not evaluated again. */
+  reusedTokens: z.number().int(),
+  completionTokens: z.number().int(),
+  timeToFirstTokenMs: z.number().int().nullable(),
+  durationMs: z.number().int(),
+  /** Which of the context's sequences ran it. */
+  sequence: z.number().int(),
+});
+export type GenerateResult = z.infer<typeof GenerateResult>;
 
-export type WorkerMessage =
-  | { type: 'ready'; gpu: string }
-  | { type: 'result'; id: number; ok: true; value: LoadedModel | GenerateResult | null }
-  | { type: 'result'; id: number; ok: false; error: ErrorEnvelope }
-  | { type: 'text'; id: number; text: string }
-  | { type: 'log'; level: string; message: string };
+export const GenerateEvent = z.object({ kind: z.enum(['text', 'thought']), text: z.string() });
+export type GenerateEvent = z.infer<typeof GenerateEvent>;
+
+export const InspectResult = z.object({
+  source: z.string(),
+  name: z.string().nullable(),
+  architecture: z.string().nullable(),
+  parameters: z.number().nullable(),
+  fileType: z.string().nullable(),
+  sizeBytes: z.number(),
+  trainContextSize: z.number().int().nullable(),
+  embeddingSize: z.number().int().nullable(),
+  layers: z.number().int(),
+  license: z.string().nullable(),
+  hasChatTemplate: z.boolean(),
+  supportsRanking: z.boolean(),
+  fit: z.object({
+    contextSize: z.number().int(),
+    sequences: z.number().int(),
+    gpuLayers: z.number().int(),
+    compatibilityScore: z.number(),
+    ramBytes: z.number(),
+    vramBytes: z.number(),
+    /** node-llama-cpp's estimate for the context alone, at the asked context size and sequences. */
+    contextRamBytes: z.number(),
+    contextVramBytes: z.number(),
+  }),
+});
+export type InspectResult = z.infer<typeof InspectResult>;
+
+/** For each job: what goes in, what comes out, and what it may emit while it runs. */
+export const jobs = {
+  load: { input: z.object({ slot: Slot, path: z.string().min(1), options: LoadOptions }), result: SlotModel, event: z.never() },
+  unload: { input: z.object({ slot: Slot }), result: z.null(), event: z.never() },
+  generate: { input: GenerateInput, result: GenerateResult, event: GenerateEvent },
+  complete: {
+    input: z.object({ sequenceKey: z.string().max(200).optional(), prompt: z.string(), options: SamplingOptions }),
+    result: GenerateResult,
+    event: GenerateEvent,
+  },
+  embed: {
+    input: z.object({ texts: z.array(z.string()).min(1).max(4096) }),
+    result: z.object({ vectors: z.array(z.array(z.number())), tokens: z.number().int() }),
+    event: z.object({ done: z.number().int() }),
+  },
+  rank: {
+    input: z.object({ query: z.string(), documents: z.array(z.string()).min(1).max(4096) }),
+    result: z.object({ scores: z.array(z.number()) }),
+    event: z.never(),
+  },
+  tokenize: {
+    input: z.object({ slot: Slot.default('chat'), text: z.string() }),
+    result: z.object({ count: z.number().int() }),
+    event: z.never(),
+  },
+  inspect: {
+    input: z.object({
+      /** A local path, or an http(s) URL whose GGUF header is read with Range requests. */
+      source: z.string().min(1),
+      contextSize: z.number().int().positive().default(4096),
+      sequences: z.number().int().positive().default(1),
+    }),
+    result: InspectResult,
+    event: z.never(),
+  },
+  status: {
+    input: z.object({}),
+    result: z.object({
+      gpu: z.string(),
+      cpuMathCores: z.number().int(),
+      vram: z.object({ total: z.number(), free: z.number() }),
+      ram: z.object({ total: z.number(), free: z.number() }),
+      slots: z.array(SlotModel),
+    }),
+    event: z.never(),
+  },
+} as const;
+
+export type JobName = keyof typeof jobs;
+export type JobInput<J extends JobName> = z.input<(typeof jobs)[J]['input']>;
+export type ParsedJobInput<J extends JobName> = z.output<(typeof jobs)[J]['input']>;
+export type JobResult<J extends JobName> = z.output<(typeof jobs)[J]['result']>;
+export type JobEvent<J extends JobName> = z.output<(typeof jobs)[J]['event']>;
+export const JOB_NAMES = Object.keys(jobs) as JobName[];
+
+const ErrorEnvelope = z.object({ code: z.enum(ERROR_CODES), message: z.string() });
+
+/** Host -> worker. Plain data only. */
+export const HostMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('job'), id: z.number().int(), job: z.enum(JOB_NAMES as [JobName, ...JobName[]]), input: z.unknown() }),
+  /** Cancels a job whether it is running, waiting in the worker, or not yet arrived. */
+  z.object({ type: z.literal('abort'), id: z.number().int() }),
+  z.object({ type: z.literal('ping'), n: z.number().int() }),
+]);
+export type HostMessage = z.infer<typeof HostMessage>;
+
+/** Worker -> host. */
+export const WorkerMessage = z.union([
+  z.object({ type: z.literal('ready'), gpu: z.string() }),
+  z.object({ type: z.literal('result'), id: z.number().int(), ok: z.literal(true), value: z.unknown() }),
+  z.object({ type: z.literal('result'), id: z.number().int(), ok: z.literal(false), error: ErrorEnvelope }),
+  z.object({ type: z.literal('event'), id: z.number().int(), event: z.unknown() }),
+  z.object({ type: z.literal('pong'), n: z.number().int() }),
+  z.object({ type: z.literal('log'), level: z.string(), message: z.string() }),
+]);
+export type WorkerMessage = z.infer<typeof WorkerMessage>;

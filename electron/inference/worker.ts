@@ -6,28 +6,36 @@ import { AppError, toErrorEnvelope } from '../../shared/errors';
 import { DeltaBatcher } from '../lib/deltaBatcher';
 import { Engine } from './engine';
 import { nodeLlamaCpp } from './nodeLlamaCpp';
-import type { HostMessage, WorkerInit, WorkerMessage } from './protocol';
+import { GpuChoice, HostMessage, jobs, type JobName, type WorkerMessage } from './protocol';
 
 interface ParentPort { on(event: 'message', cb: (e: { data: unknown }) => void): void; postMessage(m: unknown): void }
-const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
+const parentPort: ParentPort | undefined = Reflect.get(process, 'parentPort');
 
 function send(message: WorkerMessage): void {
   if (parentPort) parentPort.postMessage(message);
   else process.send?.(message);
 }
 
-function onMessage(handler: (m: HostMessage) => void): void {
-  if (parentPort) parentPort.on('message', (e) => handler(e.data as HostMessage));
-  else process.on('message', (m) => handler(m as HostMessage));
+function onMessage(handler: (m: unknown) => void): void {
+  if (parentPort) parentPort.on('message', (e) => handler(e.data));
+  else process.on('message', handler);
 }
 
-const init: WorkerInit = JSON.parse(process.argv[2] ?? '{"gpu":"auto"}');
+function parseInit(raw: string | undefined): GpuChoice {
+  try {
+    return GpuChoice.parse(JSON.parse(raw ?? '{}').gpu ?? 'auto');
+  } catch {
+    return 'auto';
+  }
+}
+
+const gpu = parseInit(process.argv[2]);
 const nativeLog: string[] = [];
 
 const enginePromise = (async () => {
   const { getLlama, LlamaLogLevel } = await nodeLlamaCpp();
   const llama = await getLlama({
-    gpu: init.gpu === 'off' ? false : init.gpu,
+    gpu: gpu === 'off' ? false : gpu,
     build: 'never',
     logLevel: LlamaLogLevel.warn,
     logger: (level, message) => {
@@ -38,56 +46,92 @@ const enginePromise = (async () => {
     },
   }).catch((error: unknown) => {
     const detail = error instanceof Error ? error.message : String(error);
-    const why = /NoBinaryFound/i.test(`${detail} ${(error as Error)?.name}`)
-      ? `this machine has no working ${init.gpu.toUpperCase()} setup (GPU, driver or runtime) that llama.cpp can use`
+    const name = error instanceof Error ? error.name : '';
+    const why = /NoBinaryFound/i.test(`${detail} ${name}`)
+      ? `this machine has no working ${gpu.toUpperCase()} setup (GPU, driver or runtime) that llama.cpp can use`
       : detail;
-    throw new AppError('ENGINE_UNAVAILABLE', `llama.cpp could not start with --gpu ${init.gpu}: ${why}. Start Hearth with --gpu auto (or off) instead.`);
+    throw new AppError('ENGINE_UNAVAILABLE', `llama.cpp could not start with --gpu ${gpu}: ${why}. Start Hearth with --gpu auto (or off) instead.`);
   });
   send({ type: 'ready', gpu: llama.gpu === false ? 'cpu' : llama.gpu });
   return new Engine(llama, () => nativeLog);
 })();
-// Failures reach the host through each request's answer; this only keeps Node from exiting on them.
+// Failures reach the host through each job's answer; this only keeps Node from exiting on them.
 enginePromise.catch(() => undefined);
 
-const requests = new Map<number, AbortController>();
+/**
+ * Every job's controller is registered the moment its message arrives, before anything is awaited, so an abort
+ * that comes right behind it (even in the same tick) always finds it. An abort for an id not seen yet is kept,
+ * and cancels that job when it arrives.
+ */
+const controllers = new Map<number, AbortController>();
+const abortedEarly = new Set<number>();
 const TEXT_FLUSH_MS = 25;
 
-async function handle(m: HostMessage): Promise<void> {
-  if (m.type === 'abort') {
-    requests.get(m.id)?.abort();
-    return;
+function run(job: JobName, engine: Engine, input: unknown, signal: AbortSignal, emit: (e: unknown) => void): Promise<unknown> | unknown {
+  switch (job) {
+    case 'load': return engine.load(jobs.load.input.parse(input));
+    case 'unload': return engine.unload(jobs.unload.input.parse(input).slot).then(() => null);
+    case 'generate': return engine.generate(jobs.generate.input.parse(input), signal, emit);
+    case 'complete': return engine.complete(jobs.complete.input.parse(input), signal, emit);
+    case 'embed': return engine.embed(jobs.embed.input.parse(input), signal, (done) => emit({ done }));
+    case 'rank': return engine.rank(jobs.rank.input.parse(input), signal);
+    case 'tokenize': return engine.tokenize(jobs.tokenize.input.parse(input));
+    case 'inspect': return engine.inspect(jobs.inspect.input.parse(input), signal);
+    case 'status': return engine.status();
+    default: return job satisfies never;
   }
+}
+
+async function handle(raw: unknown): Promise<void> {
+  const parsed = HostMessage.safeParse(raw);
+  if (!parsed.success) return; // not from our host: nothing to answer
+  const m = parsed.data;
+  switch (m.type) {
+    case 'ping':
+      send({ type: 'pong', n: m.n });
+      return;
+    case 'abort': {
+      const c = controllers.get(m.id);
+      if (c) c.abort();
+      else abortedEarly.add(m.id);
+      return;
+    }
+    case 'job':
+      break;
+    default:
+      return m satisfies never;
+  }
+  const controller = new AbortController();
+  controllers.set(m.id, controller);
+  if (abortedEarly.delete(m.id)) controller.abort();
+  // Streamed text is coalesced here too: one message per token would keep this process's JS thread, which also
+  // drives llama.cpp's sampling loop, busy serialising instead of generating.
+  const batcher = new DeltaBatcher(TEXT_FLUSH_MS, (text) => send({ type: 'event', id: m.id, event: { kind: 'text', text } }));
+  const emit = (e: unknown): void => {
+    const text = jobs.generate.event.safeParse(e);
+    if (text.success && text.data.kind === 'text') return batcher.push(text.data.text);
+    batcher.flush();
+    send({ type: 'event', id: m.id, event: e });
+  };
   try {
     const engine = await enginePromise;
-    switch (m.type) {
-      case 'load':
-        send({ type: 'result', id: m.id, ok: true, value: await engine.load(m.path, m.options) });
-        break;
-      case 'unload':
-        await engine.unload();
-        send({ type: 'result', id: m.id, ok: true, value: null });
-        break;
-      case 'generate': {
-        const controller = new AbortController();
-        requests.set(m.id, controller);
-        // Tokens are coalesced here too: one message per token would keep this process's JS thread, which
-        // also drives llama.cpp's sampling loop, busy serialising instead of generating.
-        const batcher = new DeltaBatcher(TEXT_FLUSH_MS, (text) => send({ type: 'text', id: m.id, text }));
-        let result;
-        try {
-          result = await engine.generate(m.turns, m.options, controller.signal, (text) => batcher.push(text));
-        } finally {
-          // What was generated goes out before the result or the error, so nothing streamed is lost.
-          batcher.flush();
-          requests.delete(m.id);
-        }
-        send({ type: 'result', id: m.id, ok: true, value: result });
-        break;
-      }
-    }
+    const value = await run(m.job, engine, input(m.input, m.job), controller.signal, emit);
+    batcher.flush();
+    send({ type: 'result', id: m.id, ok: true, value: value ?? null });
   } catch (error) {
+    // What was generated goes out before the error, so nothing streamed is lost.
+    batcher.flush();
     send({ type: 'result', id: m.id, ok: false, error: toErrorEnvelope(error) });
+  } finally {
+    controllers.delete(m.id);
   }
+}
+
+/** Input that does not match the job's schema is the host's bug: say so plainly instead of a zod dump. */
+function input(raw: unknown, job: JobName): unknown {
+  const ok = jobs[job].input.safeParse(raw);
+  if (!ok.success) throw new AppError('BAD_INPUT', `The ${job} job got input it cannot use: ${ok.error.issues[0]?.message ?? 'invalid'}.`);
+  return raw;
 }
 
 onMessage((m) => void handle(m));

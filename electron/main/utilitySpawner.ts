@@ -1,6 +1,6 @@
 import { utilityProcess } from 'electron';
 import type { WorkerHandle, WorkerSpawner } from '../inference/host';
-import type { WorkerInit, WorkerMessage } from '../inference/protocol';
+import type { WorkerInit } from '../inference/protocol';
 
 /** Starts the inference process as an Electron utilityProcess: the desktop app's way. */
 export function utilitySpawner(workerPath: string): WorkerSpawner {
@@ -15,7 +15,7 @@ export function utilitySpawner(workerPath: string): WorkerSpawner {
     return {
       get pid() { return child.pid; },
       postMessage: (m) => { if (alive) child.postMessage(m); },
-      onMessage: (l) => child.on('message', (m) => l(m as WorkerMessage)),
+      onMessage: (l) => child.on('message', (m: unknown) => l(m)),
       onExit: (l) => child.once('exit', (code) => l({ code, signal: null })),
       stderrTail: () => tail,
       kill: () => { child.kill(); },

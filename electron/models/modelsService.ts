@@ -1,25 +1,31 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, isAbsolute, join, resolve } from 'node:path';
 import { AppError } from '../../shared/errors';
-import type { EngineState, LoadedModel, ModelFile } from '../../shared/types';
+import type { EngineState, ModelFile } from '../../shared/types';
 import type { InferenceHost } from '../inference/host';
+import type { LoadOptions, Slot } from '../inference/protocol';
+import type { Scheduler, SwitchPolicy } from '../scheduler/scheduler';
 import type { SettingsService } from '../settings/settingsService';
 
 export interface ModelsOptions {
   modelsDir: string;
-  /** Threads for generation; 0 leaves the choice to node-llama-cpp. */
+  /** Threads from the command line; 0: the settings decide (and 0 there: chosen by model size). */
   threads: number;
 }
 
 const isGguf = (name: string): boolean => extname(name).toLowerCase() === '.gguf';
 
-/** The GGUF files Hearth knows (the models folder, plus files the user opened) and which one is loaded. */
+/** The GGUF files Hearth knows (the models folder, plus files the user opened) and which one answers. */
 export class ModelsService {
   constructor(
+    private readonly scheduler: Scheduler,
     private readonly host: InferenceHost,
     private readonly settings: SettingsService,
     private readonly options: ModelsOptions,
-  ) {}
+  ) {
+    // The picked model loads with the first answer that needs it, not at start.
+    scheduler.select(settings.get().selectedModelPath);
+  }
 
   async list(): Promise<ModelFile[]> {
     const found = new Map<string, ModelFile>();
@@ -47,36 +53,74 @@ export class ModelsService {
     return file;
   }
 
-  /** Loads a known model and makes it the selected one. A failed load is reported in the returned state. */
-  async load(path: string): Promise<EngineState> {
+  /**
+   * Makes a known model the one that answers, and loads it. Answers being written either finish first
+   * ('wait') or are stopped, each saying why ('stop'). A failed load is reported in the returned state.
+   */
+  async load(path: string, whileAnswering: SwitchPolicy = 'wait'): Promise<EngineState> {
     const known = (await this.list()).some((m) => m.path === path);
     if (!known) throw new AppError('NOT_FOUND', 'That model is not in the models folder and was not opened; add it first.');
     this.settings.update({ selectedModelPath: path });
     try {
-      await this.loadSelected(path);
+      await this.scheduler.switchChat(path, whileAnswering);
     } catch {
       // the state carries the reason
     }
     return this.host.getState();
   }
 
-  async unload(): Promise<EngineState> {
+  async unload(whileAnswering: SwitchPolicy = 'wait'): Promise<EngineState> {
     this.settings.update({ selectedModelPath: null });
-    await this.host.unload();
+    await this.scheduler.switchChat(null, whileAnswering);
     return this.host.getState();
   }
 
-  /** The loaded model, loading the selected one first if needed (after a crash, or on first use). */
-  async ensureLoaded(): Promise<LoadedModel> {
-    const state = this.host.getState();
+  /**
+   * The model that will answer the next message. With none picked and exactly one model present, that one is
+   * picked: a user with one model should never be asked which.
+   */
+  async resolveForChat(): Promise<{ name: string; path: string }> {
     const selected = this.settings.get().selectedModelPath;
-    if (state.status === 'ready' && (selected === null || state.model.path === selected)) return state.model;
-    if (!selected) throw new AppError('NO_MODEL', 'Pick a model first.');
-    return this.loadSelected(selected);
+    if (selected) return { name: basename(selected), path: selected };
+    const models = await this.list();
+    const only = models.length === 1 ? models[0] : undefined;
+    if (only) {
+      this.settings.update({ selectedModelPath: only.path });
+      this.scheduler.select(only.path);
+      return { name: only.fileName, path: only.path };
+    }
+    throw new AppError('NO_MODEL', models.length === 0
+      ? `There is no model yet. Put a .gguf file in ${this.options.modelsDir}, or open one from the model picker.`
+      : 'Pick a model first: choose one in the model picker at the top.');
   }
 
-  private loadSelected(path: string): Promise<LoadedModel> {
-    return this.host.load(path, { contextSize: this.settings.get().contextSize, threads: this.options.threads });
+  /** Load options for a slot, from the settings; the answers at once are lowered where memory is short. */
+  async loadOptions(slot: Slot, path: string): Promise<LoadOptions> {
+    const s = this.settings.get();
+    const threads = this.options.threads > 0 ? this.options.threads : s.threads;
+    if (slot !== 'chat') return { contextSize: 0, threads };
+    const sequences = await this.fittingSequences(path, s.contextSize, s.parallelAnswers);
+    return { contextSize: s.contextSize, sequences, threads };
+  }
+
+  /**
+   * node-llama-cpp's estimate of the context's memory at `sequences`, checked against free memory: each sequence
+   * holds its own context, so a long context times many answers can outgrow the machine.
+   */
+  private async fittingSequences(path: string, contextSize: number, wanted: number): Promise<number> {
+    let sequences = wanted;
+    try {
+      const status = await this.scheduler.run('status', {});
+      const free = status.ram.free + status.vram.free;
+      while (sequences > 1) {
+        const r = await this.scheduler.run('inspect', { source: path, contextSize: contextSize || 4096, sequences });
+        if (r.fit.ramBytes + r.fit.vramBytes + r.fit.contextRamBytes + r.fit.contextVramBytes <= free * 0.9) break;
+        sequences -= 1;
+      }
+    } catch {
+      // a file the preflight refuses fails its load with the reason; here, keep the wish
+    }
+    return sequences;
   }
 }
 

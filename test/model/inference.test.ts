@@ -29,6 +29,11 @@ beforeAll(() => {
 afterEach(async () => { await Promise.all(hosts.splice(0).map((h) => h.dispose(2000))); });
 afterAll(() => cleanup());
 
+/** A chat answer through the typed protocol, with its streamed text. */
+function generate(host: InferenceHost, options: { maxTokens: number; temperature: number }, onText: (t: string) => void = () => undefined, signal?: AbortSignal) {
+  return host.job('generate', { turns, options }, { onEvent: (e) => { if (e.kind === 'text') onText(e.text); }, ...(signal ? { signal } : {}) });
+}
+
 const waitFor = async (check: () => boolean, ms = 20_000): Promise<void> => {
   const end = Date.now() + ms;
   while (!check()) {
@@ -42,7 +47,7 @@ describe('the inference process on the tiny model', () => {
     const host = newHost();
     const states: string[] = [];
     host.onState((s) => states.push(s.status));
-    const model = await host.load(says, LOAD);
+    const model = await host.load({ slot: 'chat', path: says, options: LOAD });
     expect(model).toMatchObject({ path: says, contextSize: 2048, gpu: 'cpu', isTestModel: true, trainContextSize: 4096, chatTemplate: 'ChatML' });
     expect(model.name).toMatch(/Hearth tiny test model/);
     expect(states).toEqual(['loading', 'ready']);
@@ -52,9 +57,9 @@ describe('the inference process on the tiny model', () => {
 
   it('streams a chat answer in coalesced chunks through the ChatML template from the GGUF', async () => {
     const host = newHost();
-    await host.load(says, LOAD);
+    await host.load({ slot: 'chat', path: says, options: LOAD });
     const chunks: string[] = [];
-    const r = await host.generate(turns, { maxTokens: 400, temperature: 0 }, { onText: (t) => chunks.push(t) });
+    const r = await generate(host, { maxTokens: 400, temperature: 0 }, (t) => chunks.push(t));
     expect(r.stopReason).toBe('maxTokens');
     expect(r.completionTokens).toBe(400);
     expect(r.promptTokens).toBeGreaterThan(5);
@@ -68,21 +73,18 @@ describe('the inference process on the tiny model', () => {
 
   it('gives varied text from the unbiased model and stops at its end-of-generation token or the limit', async () => {
     const host = newHost();
-    await host.load(varied, LOAD);
-    const r = await host.generate(turns, { maxTokens: 30, temperature: 0 }, { onText: () => undefined });
+    await host.load({ slot: 'chat', path: varied, options: LOAD });
+    const r = await generate(host, { maxTokens: 30, temperature: 0 });
     expect(['eog', 'maxTokens']).toContain(r.stopReason);
     expect(new Set(r.text.split('')).size).toBeGreaterThan(1);
   });
 
   it('stops when asked and keeps the partial answer', async () => {
     const host = newHost();
-    await host.load(says, LOAD);
+    await host.load({ slot: 'chat', path: says, options: LOAD });
     const controller = new AbortController();
     let text = '';
-    const pending = host.generate(turns, { maxTokens: 100_000, temperature: 0 }, {
-      signal: controller.signal,
-      onText: (t) => { text += t; if (text.length > 40) controller.abort(); },
-    });
+    const pending = generate(host, { maxTokens: 100_000, temperature: 0 }, (t) => { text += t; if (text.length > 40) controller.abort(); }, controller.signal);
     const r = await pending;
     expect(r.stopReason).toBe('abort');
     expect(r.text.length).toBeGreaterThan(40);
@@ -92,9 +94,9 @@ describe('the inference process on the tiny model', () => {
 
   it('survives kill -9 of the inference process mid-answer: the request fails clearly and the next one works', async () => {
     const host = newHost();
-    await host.load(says, LOAD);
+    await host.load({ slot: 'chat', path: says, options: LOAD });
     let streamed = '';
-    const pending = host.generate(turns, { maxTokens: 100_000, temperature: 0 }, { onText: (t) => { streamed += t; } });
+    const pending = generate(host, { maxTokens: 100_000, temperature: 0 }, (t) => { streamed += t; });
     await waitFor(() => streamed.length > 20);
     const pid = host.pid!;
     process.kill(pid, 'SIGKILL');
@@ -104,9 +106,9 @@ describe('the inference process on the tiny model', () => {
     expect((error as AppError).message).toMatch(/stopped unexpectedly \(killed by SIGKILL\)/);
     expect(host.getState()).toMatchObject({ status: 'none', lastError: expect.stringMatching(/SIGKILL/) });
 
-    await host.load(says, LOAD);
+    await host.load({ slot: 'chat', path: says, options: LOAD });
     expect(host.pid).not.toBe(pid);
-    const r = await host.generate(turns, { maxTokens: 5, temperature: 0 }, { onText: () => undefined });
+    const r = await generate(host, { maxTokens: 5, temperature: 0 });
     expect(r.completionTokens).toBe(5);
   });
 
@@ -116,12 +118,12 @@ describe('the inference process on the tiny model', () => {
     writeFileSync(file, full);
     truncateSync(file, Math.floor(full.length * 0.6));
     const host = newHost();
-    const error = await host.load(file, LOAD).catch((e: unknown) => e as AppError);
+    const error = await host.load({ slot: 'chat', path: file, options: LOAD }).catch((e: unknown) => e as AppError);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe('MODEL_LOAD_FAILED');
     expect((error as AppError).message).toMatch(/truncated\.gguf cannot be loaded: the file is truncated: tensor "[\w.]+" ends at byte \d+ but the file has only \d+ bytes/);
     expect(host.getState()).toMatchObject({ status: 'failed', error: expect.stringMatching(/truncated/) });
-    await host.load(says, LOAD);
+    await host.load({ slot: 'chat', path: says, options: LOAD });
     expect(host.getState().status).toBe('ready');
   });
 
@@ -135,7 +137,7 @@ describe('the inference process on the tiny model', () => {
     bytes.write('zzzzz', at + value.length - 5, 'ascii');
     writeFileSync(file, bytes);
     const host = newHost();
-    const error = await host.load(file, LOAD).catch((e: unknown) => e as AppError);
+    const error = await host.load({ slot: 'chat', path: file, options: LOAD }).catch((e: unknown) => e as AppError);
     expect((error as AppError).code).toBe('MODEL_LOAD_FAILED');
     expect((error as AppError).message).toMatch(/unknown-arch\.gguf cannot be loaded: .*\(llama\.cpp: .*unknown model architecture: 'zzzzz'/);
   });
@@ -144,14 +146,14 @@ describe('the inference process on the tiny model', () => {
     const file = join(dir, 'notes.gguf');
     writeFileSync(file, 'these are my shopping notes, not a model');
     const host = newHost();
-    await expect(host.load(file, LOAD)).rejects.toThrow(/notes\.gguf cannot be loaded: it is not a readable GGUF model/);
+    await expect(host.load({ slot: 'chat', path: file, options: LOAD })).rejects.toThrow(/notes\.gguf cannot be loaded: it is not a readable GGUF model/);
   });
 
   // Where a CUDA device exists this machine is not the one CI runs on; the case below is about machines without one.
   it.skipIf(existsSync('/dev/nvidia0'))('says plainly when an explicitly chosen GPU backend cannot start here', async () => {
     const host = new InferenceHost(forkSpawner(WORKER_PATH), { gpu: 'cuda' });
     hosts.push(host);
-    const error = await host.load(says, LOAD).catch((e: unknown) => e as AppError);
+    const error = await host.load({ slot: 'chat', path: says, options: LOAD }).catch((e: unknown) => e as AppError);
     expect((error as AppError).code).toBe('ENGINE_UNAVAILABLE');
     expect((error as AppError).message).toMatch(/could not start with --gpu cuda: this machine has no working CUDA setup .* Start Hearth with --gpu auto/);
     expect(host.getState()).toMatchObject({ status: 'failed' });
@@ -167,7 +169,7 @@ describe('the inference process on the tiny model', () => {
     bytes.write('llama.attention.head_coun_', at, 'ascii');
     writeFileSync(file, bytes);
     const host = newHost();
-    await expect(host.load(file, LOAD)).rejects.toThrow(/no-heads\.gguf cannot be loaded: the metadata key llama\.attention\.head_count is missing/);
+    await expect(host.load({ slot: 'chat', path: file, options: LOAD })).rejects.toThrow(/no-heads\.gguf cannot be loaded: the metadata key llama\.attention\.head_count is missing/);
     expect(host.pid).toBeGreaterThan(0);
   });
 });

@@ -29,12 +29,16 @@ function scripted(behave: (init: WorkerInit, m: HostMessage, reply: (w: WorkerMe
   return { spawner, inits };
 }
 
-const model = { path: '/m.gguf', name: 'm', trainContextSize: 4096, contextSize: 4096, gpu: 'cpu', gpuLayers: 0, chatTemplate: 'ChatML', isTestModel: false };
+const model = {
+  slot: 'chat', path: '/m.gguf', name: 'm', trainContextSize: 4096, contextSize: 4096, gpu: 'cpu', gpuLayers: 0, chatTemplate: 'ChatML',
+  isTestModel: false, sequences: 1, threads: 1, embeddingSize: 64,
+};
+const LOAD = { slot: 'chat' as const, path: '/m.gguf', options: { contextSize: 0, threads: 0 } };
 
 describe('InferenceHost after a GPU backend crash', () => {
   it('reports the GPU error and starts the next process without the GPU', async () => {
     const { spawner, inits } = scripted((init, m, reply, die) => {
-      if (m.type !== 'load') return;
+      if (m.type !== 'job' || m.job !== 'load') return;
       if (init.gpu !== 'off') {
         reply({ type: 'log', level: 'error', message: 'CUDA error: the provided PTX was compiled with an unsupported toolchain.\n' });
         die('/src/ggml-cuda/ggml-cuda.cu:108: CUDA error\n/lib/libggml-base.so(ggml_abort+0x152)\n');
@@ -43,18 +47,18 @@ describe('InferenceHost after a GPU backend crash', () => {
       }
     });
     const host = new InferenceHost(spawner, { gpu: 'auto' });
-    const error = await host.load('/m.gguf', { contextSize: 0, threads: 0 }).catch((e: Error) => e);
+    const error = await host.load(LOAD).catch((e: Error) => e);
     expect((error as Error).message).toMatch(/stopped unexpectedly \(killed by SIGABRT\): CUDA error: the provided PTX was compiled with an unsupported toolchain\./);
     expect((error as Error).message).toMatch(/now runs models on the CPU/);
     expect(host.gpuChoice).toBe('off');
-    await expect(host.load('/m.gguf', { contextSize: 0, threads: 0 })).resolves.toMatchObject({ gpu: 'cpu' });
+    await expect(host.load(LOAD)).resolves.toMatchObject({ gpu: 'cpu' });
     expect(inits.map((i) => i.gpu)).toEqual(['auto', 'off']);
   });
 
   it('keeps the GPU after a crash that was not the GPU backend', async () => {
-    const { spawner, inits } = scripted((_init, m, _reply, die) => { if (m.type === 'load') die('Segmentation fault in tokenizer\n'); });
+    const { spawner, inits } = scripted((_init, m, _reply, die) => { if (m.type === 'job' && m.job === 'load') die('Segmentation fault in tokenizer\n'); });
     const host = new InferenceHost(spawner, { gpu: 'cuda' });
-    await expect(host.load('/m.gguf', { contextSize: 0, threads: 0 })).rejects.toThrow(/Segmentation fault/);
+    await expect(host.load(LOAD)).rejects.toThrow(/Segmentation fault/);
     expect(host.gpuChoice).toBe('cuda');
     expect(inits).toEqual([{ gpu: 'cuda' }]);
   });

@@ -34,8 +34,8 @@ describe('utilityProcess spawner', () => {
     expect(f.options).toMatchObject({ stdio: 'pipe' });
     expect(handle.pid).toBe(4242);
 
-    handle.postMessage({ type: 'unload', id: 1 });
-    expect(f.child.sent).toEqual([{ type: 'unload', id: 1 }]);
+    handle.postMessage({ type: 'ping', n: 1 });
+    expect(f.child.sent).toEqual([{ type: 'ping', n: 1 }]);
     const got: unknown[] = [];
     handle.onMessage((m) => got.push(m));
     f.child.emit('message', { type: 'ready', gpu: 'cpu' });
@@ -47,7 +47,7 @@ describe('utilityProcess spawner', () => {
     f.child.emit('exit', 134);
     expect(exits).toEqual([{ code: 134, signal: null }]);
     expect(handle.stderrTail()).toContain('GGML_ASSERT failed');
-    handle.postMessage({ type: 'unload', id: 2 });
+    handle.postMessage({ type: 'ping', n: 2 });
     expect(f.child.sent).toHaveLength(1);
   });
 });
