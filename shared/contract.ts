@@ -10,6 +10,7 @@ import {
  */
 const id = z.string().min(1).max(100);
 const path = z.string().min(1).max(4096);
+const SwitchPolicy = z.enum(['wait', 'stop']);
 
 /** Where a queued answer stands: how many answers are ahead of it (0: it is being written). */
 export const ChatQueue = z.object({
@@ -41,7 +42,12 @@ export const calls = {
   'conversations:delete': { input: z.object({ id }), output: z.void() },
   'conversations:search': { input: z.object({ query: z.string().max(500) }), output: z.array(Conversation) },
   'chat:send': {
-    input: z.object({ conversationId: id.nullable(), text: z.string().trim().min(1).max(200_000) }),
+    input: z.object({
+      conversationId: id.nullable(),
+      // A lone UTF-16 surrogate cannot be stored (SQLite's UTF-8 makes it U+FFFD), so it becomes U+FFFD here,
+      // once, and the reply and the stored message agree. This is String.prototype.toWellFormed, which ES2023 lacks.
+      text: z.string().trim().overwrite((s) => s.replace(/\p{Cs}/gu, '\uFFFD')).min(1).max(200_000),
+    }),
     output: z.object({ conversationId: id, userMessage: Message, assistantMessage: Message, streamId: id }),
   },
   'chat:stop': { input: z.object({ streamId: id }), output: z.object({ stopped: z.boolean() }) },
@@ -50,8 +56,9 @@ export const calls = {
   'models:list': { input: z.void(), output: z.array(ModelFile) },
   'models:add': { input: z.object({ path }), output: ModelFile },
   'models:pickFile': { input: z.void(), output: z.object({ path: z.string().nullable() }) },
-  'models:load': { input: z.object({ path }), output: EngineState },
-  'models:unload': { input: z.void(), output: EngineState },
+  /** Answers being written finish first ('wait', the default) or are stopped, each saying why ('stop'). */
+  'models:load': { input: z.object({ path, whileAnswering: SwitchPolicy.optional() }), output: EngineState },
+  'models:unload': { input: z.object({ whileAnswering: SwitchPolicy.optional() }).optional(), output: EngineState },
   'engine:get': { input: z.void(), output: EngineState },
   'settings:get': { input: z.void(), output: Settings },
   // Which model is selected, and which files were opened, change only through models:* (which check the path).

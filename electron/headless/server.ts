@@ -3,10 +3,13 @@ import { readFile, realpath } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Backend } from '../api/backend';
-import { CONTENT_SECURITY_POLICY, cookieValue, hostAllowed, originAllowed, tokensEqual } from './security';
-import { serveSocket } from './wsTransport';
+import {
+  contentSecurityPolicy, cookieValue, decoded, hostAllowed, originAllowed, requestUrl, tokensEqual, withoutCspMeta,
+} from './security';
+import { MAX_FRAME_BYTES, serveSocket } from './wsTransport';
 
 export interface HeadlessServerOptions {
   backend: Backend;
@@ -37,21 +40,30 @@ const TYPES: Record<string, string> = {
 export async function startHeadlessServer(o: HeadlessServerOptions): Promise<HeadlessServer> {
   const token = o.token ?? randomBytes(24).toString('base64url');
   const root = await realpath(o.rendererDir);
+  const index = join(root, 'index.html');
   let port = o.port;
   const cookieName = (): string => `hearth_token_${port}`;
 
-  const server = createServer((req, res) => void handleHttp(req, res));
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  // Anyone on this machine can send anything, token or not: a throw in a handler must cost one answer, never
+  // the server (an async throw is an unhandled rejection, a throw in 'upgrade' an uncaught exception; both exit).
+  const server = createServer((req, res) => {
+    handleHttp(req, res).catch(() => {
+      if (res.headersSent) res.destroy();
+      else res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Internal error.');
+    });
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const headers = {
-      'Content-Security-Policy': CONTENT_SECURITY_POLICY, 'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': contentSecurityPolicy(port), 'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer', 'X-Frame-Options': 'DENY', 'Cache-Control': 'no-store',
     };
     const reply = (status: number, body: string, type = 'text/plain; charset=utf-8', extra: Record<string, string> = {}): void => {
       res.writeHead(status, { ...headers, 'Content-Type': type, ...extra }).end(body);
     };
+    const url = requestUrl(req);
+    if (!url) return reply(400, 'Bad request.');
     if (!hostAllowed(req, port)) return reply(403, 'Forbidden: wrong Host header.');
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply(405, 'Method not allowed.', undefined, { Allow: 'GET, HEAD' });
     if (url.pathname === '/health') return reply(200, '{"ok":true}', 'application/json');
@@ -61,11 +73,14 @@ export async function startHeadlessServer(o: HeadlessServerOptions): Promise<Hea
       return reply(401, 'Hearth needs its access token: open the address the server printed, with ?token=...');
     }
     const extra: Record<string, string> = fromQuery ? { 'Set-Cookie': `${cookieName()}=${token}; HttpOnly; SameSite=Strict; Path=/` } : {};
-    const rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
+    const path = decoded(url.pathname);
+    if (path === null) return reply(400, 'Bad request: the path is not valid percent-encoding.');
+    const rel = path === '/' ? 'index.html' : path.replace(/^\/+/, '');
     const file = normalize(join(root, rel));
     if (!file.startsWith(root + sep)) return reply(404, 'Not found.');
     try {
-      const body = await readFile(file);
+      const raw = await readFile(file);
+      const body = file === index ? withoutCspMeta(raw.toString('utf8')) : raw;
       res.writeHead(200, { ...headers, ...extra, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch {
@@ -73,13 +88,24 @@ export async function startHeadlessServer(o: HeadlessServerOptions): Promise<Hea
     }
   }
 
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const refuse = (status: string): void => { socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`); };
+    const url = requestUrl(req);
+    if (!url) return refuse('400 Bad Request');
     if (url.pathname !== '/ws' || !hostAllowed(req, port)) return refuse('404 Not Found');
     if (!originAllowed(req, port)) return refuse('403 Forbidden');
     if (!tokensEqual(url.searchParams.get('token'), token)) return refuse('401 Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, o.backend));
+  }
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Node drops its own error listener from an upgraded socket: without one, a client's reset would be uncaught.
+    socket.on('error', () => socket.destroy());
+    try {
+      handleUpgrade(req, socket, head);
+    } catch {
+      socket.end('HTTP/1.1 500 Internal Server Error\r\nConnection: close\r\n\r\n');
+    }
   });
 
   await new Promise<void>((resolve, reject) => {
