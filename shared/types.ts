@@ -108,5 +108,7 @@ export const AppInfo = z.object({
   dataDir: z.string(),
   canPickFiles: z.boolean(),
   demo: z.boolean(),
+  /** What the user should hear about this start: a damaged database that was set aside and salvaged. */
+  notices: z.array(z.object({ kind: z.enum(['database-recovered']), message: z.string() })).optional(),
 });
 export type AppInfo = z.infer<typeof AppInfo>;

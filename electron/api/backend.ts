@@ -1,14 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppInfo } from '../../shared/types';
-import { ChatService } from '../chat/chatService';
+import { AnswerRunner } from '../chat/answerRunner';
+import { LocalChatBackend } from '../chat/chatBackend';
+import { ConversationsService } from '../chat/conversationsService';
 import { ConversationsRepo } from '../chat/conversationsRepo';
 import { MessagesRepo } from '../chat/messagesRepo';
 import { openDatabase } from '../db/open';
-import { InferenceHost, type WorkerSpawner } from '../inference/host';
+import { InferenceHost, type HostOptions, type WorkerSpawner } from '../inference/host';
 import type { GpuChoice } from '../inference/protocol';
 import { EventBus } from '../lib/events';
 import { ModelsService } from '../models/modelsService';
+import { Scheduler } from '../scheduler/scheduler';
 import { SettingsService } from '../settings/settingsService';
 import { createHandlers, type HandlerTable } from './handlers';
 
@@ -23,13 +26,17 @@ export interface BackendOptions {
   demo?: boolean;
   pickFile?: () => Promise<string | null>;
   flushMs?: number;
+  /** The inference process's heartbeat (tests shorten the hang deadline). */
+  hostOptions?: HostOptions;
 }
 
 export interface Backend {
   handlers: HandlerTable;
   events: EventBus;
   host: InferenceHost;
-  chat: ChatService;
+  scheduler: Scheduler;
+  conversations: ConversationsService;
+  answers: AnswerRunner;
   models: ModelsService;
   settings: SettingsService;
   dispose(deadlineMs?: number): Promise<void>;
@@ -39,25 +46,38 @@ export interface Backend {
 export function createBackend(o: BackendOptions): Backend {
   mkdirSync(o.dataDir, { recursive: true });
   mkdirSync(o.modelsDir, { recursive: true });
-  const { db } = openDatabase(join(o.dataDir, 'hearth.db'));
+  const { db, recovery } = openDatabase(join(o.dataDir, 'hearth.db'));
   const events = new EventBus();
   const settings = new SettingsService(db);
-  const host = new InferenceHost(o.spawner, { gpu: o.gpu });
+  const host = new InferenceHost(o.spawner, { gpu: o.gpu }, o.hostOptions ?? {});
   host.onState((state) => events.emit('engine:state', state));
-  const models = new ModelsService(host, settings, { modelsDir: o.modelsDir, threads: o.threads });
-  const chat = new ChatService({
-    conversations: new ConversationsRepo(db), messages: new MessagesRepo(db), settings, models, host, events,
+  settings.onChange((s) => events.emit('settings:changed', s));
+  let models: ModelsService | null = null;
+  const scheduler = new Scheduler(host, { loadOptions: (slot, path) => models!.loadOptions(slot, path) });
+  models = new ModelsService(scheduler, host, settings, { modelsDir: o.modelsDir, threads: o.threads });
+  const conversationsRepo = new ConversationsRepo(db);
+  const messagesRepo = new MessagesRepo(db);
+  const modelsService = models;
+  const answers = new AnswerRunner({
+    conversations: conversationsRepo, messages: messagesRepo, settings, events,
+    backend: new LocalChatBackend(scheduler),
+    resolveModel: () => modelsService.resolveForChat(),
+    transaction: (fn) => db.transaction(fn)(),
     ...(o.flushMs !== undefined ? { flushMs: o.flushMs } : {}),
+  });
+  const conversations = new ConversationsService({
+    conversations: conversationsRepo, messages: messagesRepo, events, stopAnswersIn: (id) => answers.stopIn(id),
   });
   const info: AppInfo = {
     version: o.version, shell: o.shell, modelsDir: o.modelsDir, dataDir: o.dataDir, canPickFiles: !!o.pickFile, demo: !!o.demo,
+    notices: recovery ? [{ kind: 'database-recovered', message: recovery.message }] : [],
   };
-  const handlers = createHandlers({ info, chat, models, settings, host, ...(o.pickFile ? { pickFile: o.pickFile } : {}) });
+  const handlers = createHandlers({ info, conversations, answers, models: modelsService, settings, host, ...(o.pickFile ? { pickFile: o.pickFile } : {}) });
   let disposed: Promise<void> | null = null;
   return {
-    handlers, events, host, chat, models, settings,
+    handlers, events, host, scheduler, conversations, answers, models: modelsService, settings,
     dispose: (deadlineMs = 3000) => (disposed ??= (async () => {
-      await Promise.race([chat.stopAll(), new Promise((r) => setTimeout(r, deadlineMs))]);
+      await Promise.race([answers.stopAll(), new Promise((r) => setTimeout(r, deadlineMs))]);
       await host.dispose(deadlineMs);
       db.close();
     })()),

@@ -5,6 +5,8 @@ import { parseArgs } from 'node:util';
 import { createBackend } from '../api/backend';
 import { forkSpawner } from '../inference/forkSpawner';
 import type { GpuChoice } from '../inference/protocol';
+import { lockDataDir } from '../lib/dataLock';
+import { installCrashHandlers, startLog } from '../lib/log';
 import { startHeadlessServer } from './server';
 
 export interface CliOptions {
@@ -55,8 +57,14 @@ export function appVersion(paths: BuiltPaths): string {
   }
 }
 
-/** Starts backend and server, prints the address, and shuts down cleanly on SIGINT/SIGTERM. */
+/**
+ * Starts the log, takes the data folder (throws DataDirLockedError while another Hearth has it), starts backend
+ * and server, prints the address, and shuts down cleanly on SIGINT/SIGTERM. The lock goes with the process.
+ */
 export async function runHeadless(o: CliOptions, paths: BuiltPaths, extra: { demo?: boolean } = {}): Promise<void> {
+  startLog({ dir: join(o.dataDir, 'logs'), processName: 'headless' });
+  installCrashHandlers();
+  lockDataDir(o.dataDir);
   const backend = createBackend({
     dataDir: o.dataDir, modelsDir: o.modelsDir, gpu: o.gpu, threads: o.threads, shell: 'headless', version: appVersion(paths),
     spawner: forkSpawner(join(paths.outMain, 'worker.js')), ...(extra.demo ? { demo: true } : {}),

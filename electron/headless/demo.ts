@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { logError } from '../lib/log';
 import { writeTinyModel } from '../lib/tinyModel';
 import { parseCli, runHeadless } from './cli';
 
@@ -18,6 +19,7 @@ writeTinyModel(join(modelsDir, 'hearth-test-1m-says-the.gguf'), { size: '1m', fa
 console.log(`Demo data in ${dir} (random-weights test models: they produce noise, not answers).`);
 const options = parseCli(['--port', String(values.port), '--data-dir', join(dir, 'data'), '--models-dir', modelsDir, '--threads', '1', '--gpu', 'off']);
 runHeadless(options, { outMain: __dirname }, { demo: true }).catch((error: unknown) => {
+  logError('could not start', error);
   console.error(`Hearth demo could not start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

@@ -81,7 +81,7 @@ export class ChatSlot {
   /** Aborts everything running on this slot and waits for it to settle, before the model is disposed. */
   async dispose(): Promise<void> {
     this.disposing.abort();
-    await Promise.allSettled([...this.running]);
+    await Promise.allSettled(this.running);
     await this.context.dispose();
     await this.model.dispose();
   }

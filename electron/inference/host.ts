@@ -40,6 +40,7 @@ interface Pending {
 
 const DEFAULT_HEARTBEAT_MS = 1000;
 const DEFAULT_HANG_MS = 15_000;
+const STARTUP_MS = 60_000;
 
 /**
  * Owns the inference process: starts it on demand, sends typed jobs and checks every result and event against
@@ -58,7 +59,7 @@ export class InferenceHost {
   /** Error lines llama.cpp logged lately: a crash report quotes them. */
   private recentLogs: string[] = [];
   private gpu: WorkerInit['gpu'];
-  private heartbeat: { timer: NodeJS.Timeout; lastPong: number; n: number; hung: boolean } | null = null;
+  private heartbeat: { timer: NodeJS.Timeout; lastPong: number; n: number; hung: boolean; ready: boolean } | null = null;
   private readonly heartbeatMs: number;
   private readonly hangMs: number;
   private readonly crashListeners = new Set<(reason: string) => void>();
@@ -197,13 +198,15 @@ export class InferenceHost {
   private startHeartbeat(worker: WorkerHandle): void {
     const beat = { timer: setInterval(() => {
       if (this.worker !== worker) return;
-      if (performance.now() - beat.lastPong > this.hangMs) {
+      // Starting llama.cpp (loading its native libraries) may hold the process's thread for a while on a busy
+      // machine: the hang deadline counts from its first answer, with a longer one for the start.
+      if (performance.now() - beat.lastPong > (beat.ready ? this.hangMs : Math.max(this.hangMs, STARTUP_MS))) {
         beat.hung = true;
         worker.kill();
         return;
       }
       worker.postMessage({ type: 'ping', n: ++beat.n });
-    }, this.heartbeatMs), lastPong: performance.now(), n: 0, hung: false };
+    }, this.heartbeatMs), lastPong: performance.now(), n: 0, hung: false, ready: false };
     beat.timer.unref?.();
     this.heartbeat = beat;
   }
@@ -236,7 +239,10 @@ export class InferenceHost {
         break;
       }
       case 'pong':
-        if (this.heartbeat) this.heartbeat.lastPong = performance.now();
+        if (this.heartbeat) {
+          this.heartbeat.lastPong = performance.now();
+          this.heartbeat.ready = true;
+        }
         break;
       case 'log':
         this.recentLogs = [...this.recentLogs.slice(-9), m.message.trim()];
@@ -264,7 +270,7 @@ const fromEnvelope = (e: ErrorEnvelope): AppError => new AppError(e.code, e.mess
 /** The line of a dying process's output that says why: the last error-looking one, else the last one. */
 export function lastLine(text: string): string {
   const lines = text.split('\n').map((l) => l.trim())
-    .filter((l) => l && !/^Node\.js v\d/.test(l) && !/^at /.test(l) && !/\(.*\+0x[0-9a-f]+\)\[0x/i.test(l));
+    .filter((l) => l && !/^Node\.js v\d/.test(l) && !l.startsWith('at ') && !/\(.*\+0x[0-9a-f]+\)\[0x/i.test(l));
   const telling = lines.filter((l) => TELLING.test(l));
   return (telling.at(-1) ?? lines.at(-1) ?? '').slice(0, 300);
 }

@@ -4,6 +4,7 @@
  */
 import { AppError, toErrorEnvelope } from '../../shared/errors';
 import { DeltaBatcher } from '../lib/deltaBatcher';
+import { logError, startWorkerLog } from '../lib/log';
 import { Engine } from './engine';
 import { nodeLlamaCpp } from './nodeLlamaCpp';
 import { GpuChoice, HostMessage, jobs, type JobName, type WorkerMessage } from './protocol';
@@ -29,6 +30,8 @@ function parseInit(raw: string | undefined): GpuChoice {
   }
 }
 
+// Warnings, errors and crashes go to the app's daily log (never the text of messages).
+startWorkerLog();
 const gpu = parseInit(process.argv[2]);
 const nativeLog: string[] = [];
 
@@ -42,7 +45,10 @@ const enginePromise = (async () => {
       const line = `${level}: ${message}`;
       nativeLog.push(line);
       if (nativeLog.length > 200) nativeLog.splice(0, 100);
-      if (level === LlamaLogLevel.error || level === LlamaLogLevel.fatal) send({ type: 'log', level, message });
+      if (level === LlamaLogLevel.error || level === LlamaLogLevel.fatal) {
+        send({ type: 'log', level, message });
+        logError(`llama.cpp ${level}: ${message}`);
+      }
     },
   }).catch((error: unknown) => {
     const detail = error instanceof Error ? error.message : String(error);

@@ -2,6 +2,8 @@
 import { app, BrowserWindow, dialog } from 'electron';
 import { join } from 'node:path';
 import { createBackend, type Backend } from '../api/backend';
+import { lockDataDir } from '../lib/dataLock';
+import { installCrashHandlers, logError, startLog } from '../lib/log';
 import { registerIpc } from './ipcTransport';
 import { utilitySpawner } from './utilitySpawner';
 import { createMainWindow, isAppUrl } from './window';
@@ -9,42 +11,56 @@ import { createMainWindow, isAppUrl } from './window';
 let backend: Backend | null = null;
 let win: BrowserWindow | null = null;
 
-if (!app.requestSingleInstanceLock()) app.quit();
+// A second copy only hands its turn to the first (which comes to the front) and quits: it must not open the
+// database, where starting the chat service would mark the first copy's live answers as failed.
+if (app.requestSingleInstanceLock()) start();
+else app.quit();
 
-app.on('second-instance', () => {
-  if (win) { if (win.isMinimized()) win.restore(); win.focus(); }
-});
-
-app.whenReady().then(() => {
+function start(): void {
   const dataDir = app.getPath('userData');
-  backend = createBackend({
-    dataDir,
-    modelsDir: join(dataDir, 'models'),
-    spawner: utilitySpawner(join(__dirname, 'worker.js')),
-    gpu: 'auto',
-    threads: 0,
-    shell: 'desktop',
-    version: app.getVersion(),
-    pickFile: async () => {
-      const options = { title: 'Open a GGUF model', properties: ['openFile' as const], filters: [{ name: 'GGUF models', extensions: ['gguf'] }] };
-      const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
-      return result.canceled ? null : (result.filePaths[0] ?? null);
-    },
+  const log = startLog({ dir: join(dataDir, 'logs'), processName: 'main' });
+  installCrashHandlers((code) => {
+    dialog.showErrorBox('Hearth stopped', `An unexpected error stopped Hearth. The details are in ${log.path()}.`);
+    app.exit(code);
   });
-  registerIpc(backend, isAppUrl, () => win?.webContents ?? null);
-  win = createMainWindow();
-  win.on('closed', () => { win = null; });
-}).catch((error: unknown) => {
-  dialog.showErrorBox('Hearth could not start', error instanceof Error ? error.message : String(error));
-  app.exit(1);
-});
 
-app.on('window-all-closed', () => app.quit());
+  app.on('second-instance', () => {
+    if (win) { if (win.isMinimized()) win.restore(); win.focus(); }
+  });
 
-let quitting = false;
-app.on('before-quit', (event) => {
-  if (quitting || !backend) return;
-  event.preventDefault();
-  quitting = true;
-  void backend.dispose(3000).finally(() => app.quit());
-});
+  app.whenReady().then(() => {
+    // The same folder may be in use by a headless server (`npm run serve` defaults to it).
+    lockDataDir(dataDir);
+    backend = createBackend({
+      dataDir,
+      modelsDir: join(dataDir, 'models'),
+      spawner: utilitySpawner(join(__dirname, 'worker.js')),
+      gpu: 'auto',
+      threads: 0,
+      shell: 'desktop',
+      version: app.getVersion(),
+      pickFile: async () => {
+        const options = { title: 'Open a GGUF model', properties: ['openFile' as const], filters: [{ name: 'GGUF models', extensions: ['gguf'] }] };
+        const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+        return result.canceled ? null : (result.filePaths[0] ?? null);
+      },
+    });
+    registerIpc(backend, isAppUrl, () => win?.webContents ?? null);
+    win = createMainWindow();
+    win.on('closed', () => { win = null; });
+  }).catch((error: unknown) => {
+    logError('could not start', error);
+    dialog.showErrorBox('Hearth could not start', error instanceof Error ? error.message : String(error));
+    app.exit(1);
+  });
+
+  app.on('window-all-closed', () => app.quit());
+
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (quitting || !backend) return;
+    event.preventDefault();
+    quitting = true;
+    void backend.dispose(3000).finally(() => app.quit());
+  });
+}

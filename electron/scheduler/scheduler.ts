@@ -247,7 +247,8 @@ export class Scheduler {
 
   /** An answer is being written or waits: background work steps aside. */
   private answering(): boolean {
-    return this.running.get('chat')!.size > 0 || this.queue.some((t) => t.slot === 'chat');
+    const foreground = (t: Task): boolean => t.slot === 'chat' && t.priority !== 'background';
+    return [...this.running.get('chat')!].some(foreground) || this.queue.some(foreground);
   }
 
   /** The slot's queue in the order it will run: priority, then the client served longest ago, then arrival. */

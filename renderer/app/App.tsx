@@ -7,6 +7,7 @@ import { ChatView } from '../features/chat/ChatView';
 import { ConversationList } from '../features/conversations/ConversationList';
 import { EngineStatus } from '../features/models/EngineStatus';
 import { ModelPicker } from '../features/models/ModelPicker';
+import { NoticeBanners } from '../features/notices/NoticeBanners';
 import { SettingsPanel } from '../features/settings/SettingsPanel';
 
 const SELECTED_KEY = 'hearth.conversation';
@@ -42,6 +43,7 @@ export function App() {
         </header>
         {settingsOpen && settings.data && <SettingsPanel settings={settings.data} onClose={() => setSettingsOpen(false)} />}
         {!connected && <div className="banner banner-error" role="alert">Lost the connection to Hearth. Reconnecting…</div>}
+        <NoticeBanners notices={info.data?.notices} />
         {(testModel || info.data?.demo) && (
           <div className="banner banner-warn" data-testid="test-model-banner">
             {testModel ? 'This is a random-weights test model: it writes noise, not answers. ' : 'Demo mode: the models here are random-weights test models. '}
