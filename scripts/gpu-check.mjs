@@ -30,12 +30,12 @@ function run(gpu) {
     let stderr = '';
     child.stderr.on('data', (d) => { stderr += d; });
     child.on('exit', (code, signal) => {
-      const why = stderr.split('\n').filter((l) => /assert|error|abort/i.test(l) && !/^\//.test(l)).slice(0, 5).join('\n');
+      const why = stderr.split('\n').filter((l) => /assert|error|abort/i.test(l) && !l.startsWith('/')).slice(0, 5).join('\n');
       reject(new Error(`worker exited (${signal ?? code}):\n${why || stderr.slice(0, 1500)}`));
     });
     const pending = new Map();
     let id = 0;
-    child.on('message', (m) => { if (m.type === 'log') console.error(`[llama.cpp ${m.level}] ${m.message.trim()}`); if (m.type === 'result') { const p = pending.get(m.id); pending.delete(m.id); m.ok ? p.resolve(m.value) : p.reject(new Error(m.error.message)); } });
+    child.on('message', (m) => { if (m.type === 'log') console.error(`[llama.cpp ${m.level}] ${m.message.trim()}`); if (m.type === 'result') { const p = pending.get(m.id); pending.delete(m.id); if (m.ok) p.resolve(m.value); else p.reject(new Error(m.error.message)); } });
     const ask = (msg) => new Promise((res, rej) => { const n = ++id; pending.set(n, { resolve: res, reject: rej }); child.send({ ...msg, id: n }); });
     (async () => {
       const t0 = performance.now();
