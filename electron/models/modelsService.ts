@@ -81,7 +81,11 @@ export class ModelsService {
    */
   async resolveForChat(): Promise<{ name: string; path: string }> {
     const selected = this.settings.get().selectedModelPath;
-    if (selected) return { name: basename(selected), path: selected };
+    if (selected) {
+      // The settings are the truth (another client may have picked it): the scheduler follows them.
+      this.scheduler.select(selected);
+      return { name: basename(selected), path: selected };
+    }
     const models = await this.list();
     const only = models.length === 1 ? models[0] : undefined;
     if (only) {

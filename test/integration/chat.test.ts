@@ -56,9 +56,32 @@ afterEach(async () => {
 });
 
 describe('chat over the handler table, with the real database and inference process', () => {
-  it('refuses to send before a model is picked, and saves nothing', async () => {
-    await expect(call(backend, 'chat:send', { conversationId: null, text: 'hi' })).rejects.toMatchObject({ code: 'NO_MODEL' });
+  it('refuses to send before a model is picked when there are several, and saves nothing', async () => {
+    await call(backend, 'models:add', { path: tinyModel(join(dir), 'second.gguf') });
+    await expect(call(backend, 'chat:send', { conversationId: null, text: 'hi' })).rejects.toMatchObject({ code: 'NO_MODEL', message: expect.stringMatching(/Pick a model first/) });
     expect(await call(backend, 'conversations:list')).toEqual([]);
+  });
+
+  it('picks the only model there is when none is picked, and answers with it (6g)', async () => {
+    const sent = await call<Sent>(backend, 'chat:send', { conversationId: null, text: 'hi' });
+    expect((await ended(sent.streamId)).status).toBe('complete');
+    expect(backend.settings.get().selectedModelPath).toBe(model);
+  });
+
+  it('writes answers in two conversations at once, and a third waits with its place in the queue', async () => {
+    await call(backend, 'settings:update', { parallelAnswers: 2, maxTokens: 300 });
+    await call(backend, 'models:load', { path: model });
+    const sends = [];
+    for (const text of ['one', 'two', 'three']) sends.push(await call<Sent>(backend, 'chat:send', { conversationId: null, text }));
+    const queueOf = (id: string): number[] => seen.filter((s) => s.event === 'chat:queue' && (s.payload as { streamId: string }).streamId === id)
+      .map((s) => (s.payload as { ahead: number }).ahead);
+    while (deltas(sends[0]!.streamId).length === 0 || deltas(sends[1]!.streamId).length === 0) await new Promise((r) => setTimeout(r, 5));
+    expect(deltas(sends[2]!.streamId)).toEqual([]);
+    expect(queueOf(sends[2]!.streamId)).toContain(1);
+    expect(await call(backend, 'chat:active')).toEqual(expect.arrayContaining([expect.objectContaining({ streamId: sends[2]!.streamId, ahead: 1, content: '' })]));
+    const ends = await Promise.all(sends.map((s) => ended(s.streamId)));
+    expect(ends.map((e) => [e.status, e.stats.completionTokens])).toEqual([['complete', 300], ['complete', 300], ['complete', 300]]);
+    expect(queueOf(sends[2]!.streamId).at(-1)).toBe(0);
   });
 
   it('persists the question, streams the answer as batched deltas, and persists the answer', async () => {

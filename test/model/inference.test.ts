@@ -173,3 +173,109 @@ describe('the inference process on the tiny model', () => {
     expect(host.pid).toBeGreaterThan(0);
   });
 });
+
+describe('every job of the protocol on real node-llama-cpp, each result checked against its schema by the host', () => {
+  it('loads chat and embedding slots side by side, generates, completes, embeds, tokenizes, inspects and reports status', async () => {
+    const host = newHost();
+    const chat = await host.load({ slot: 'chat', path: says, options: { ...LOAD, sequences: 2 } });
+    expect(chat).toMatchObject({ slot: 'chat', sequences: 2, threads: 1, embeddingSize: 128 });
+    const embedding = await host.load({ slot: 'embedding', path: varied, options: LOAD });
+    expect(embedding).toMatchObject({ slot: 'embedding', path: varied, sequences: 1 });
+
+    const r = await host.job('generate', { turns, options: { maxTokens: 8, temperature: 0, seed: 1, topK: 40, topP: 0.9, minP: 0.05, repeatPenalty: 1.1 } });
+    expect(r).toMatchObject({ stopReason: 'maxTokens', completionTokens: 8, thoughts: '', functionCalls: [] });
+
+    const schema = { type: 'object', properties: { mood: { enum: ['warm', 'cold'] }, lit: { type: 'boolean' } } };
+    const json = await host.job('generate', { turns, options: { maxTokens: 40, temperature: 0, jsonSchema: schema } });
+    expect(JSON.parse(json.text)).toEqual({ mood: expect.stringMatching(/^(warm|cold)$/), lit: expect.any(Boolean) });
+
+    let streamed = '';
+    const c = await host.job('complete', { prompt: 'The hearth', options: { maxTokens: 6, temperature: 0 } }, { onEvent: (e) => { streamed += e.text; } });
+    expect(c).toMatchObject({ completionTokens: 6 });
+    expect(streamed).toBe(c.text);
+
+    const e = await host.job('embed', { texts: ['local fire', 'the hearth'] });
+    expect(e.vectors).toHaveLength(2);
+    expect(e.vectors[0]).toHaveLength(128);
+    expect(e.tokens).toBeGreaterThan(2);
+
+    expect((await host.job('tokenize', { text: 'the the the' })).count).toBe(3);
+    expect((await host.job('tokenize', { slot: 'embedding', text: 'hello world' })).count).toBeGreaterThan(0);
+
+    const status = await host.job('status', {});
+    expect(status.slots.map((s) => s.slot).sort()).toEqual(['chat', 'embedding']);
+    expect(status.gpu).toBe('cpu');
+    expect(status.ram.total).toBeGreaterThan(0);
+
+    await host.unload('embedding');
+    await expect(host.job('embed', { texts: ['x'] })).rejects.toMatchObject({ code: 'NO_MODEL' });
+  });
+
+  it('inspects a local file and a remote one over HTTP Range, without loading it', async () => {
+    const { createServer } = await import('node:http');
+    const { readFileSync } = await import('node:fs');
+    const bytes = readFileSync(says);
+    let ranges = 0;
+    const server = createServer((req, res) => {
+      const m = /bytes=(\d+)-(\d*)/.exec(req.headers.range ?? '');
+      if (!m) return void res.writeHead(200, { 'Content-Length': bytes.length }).end(bytes);
+      ranges++;
+      const start = Number(m[1]);
+      const end = m[2] ? Math.min(Number(m[2]), bytes.length - 1) : bytes.length - 1;
+      res.writeHead(206, { 'Content-Range': `bytes ${start}-${end}/${bytes.length}`, 'Content-Length': end - start + 1, 'Accept-Ranges': 'bytes' }).end(bytes.subarray(start, end + 1));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const host = newHost();
+      const local = await host.job('inspect', { source: says, contextSize: 1024, sequences: 2 });
+      expect(local).toMatchObject({ architecture: 'llama', trainContextSize: 4096, embeddingSize: 128, layers: 5, hasChatTemplate: true, supportsRanking: false });
+      // node-llama-cpp counts the output layer with the 4 blocks.
+      expect(local.name).toMatch(/Hearth tiny test model/);
+      expect(local.fit).toMatchObject({ sequences: 2, gpuLayers: 0 });
+      expect(local.fit.contextRamBytes).toBeGreaterThan(0);
+      const port = (server.address() as { port: number }).port;
+      const remote = await host.job('inspect', { source: `http://127.0.0.1:${port}/says-the.gguf`, contextSize: 1024 });
+      expect(remote).toMatchObject({ architecture: 'llama', layers: 5, trainContextSize: 4096 });
+      expect(ranges).toBeGreaterThan(0);
+      expect(host.getState().status).toBe('none');
+    } finally {
+      server.close();
+    }
+  });
+
+  it('says a model that cannot rank cannot, and refuses input that breaks the protocol', async () => {
+    const host = newHost();
+    await expect(host.load({ slot: 'ranking', path: says, options: LOAD })).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED' });
+    await expect(host.job('rank', { query: 'q', documents: ['d'] })).rejects.toMatchObject({ code: 'NO_MODEL' });
+    // A host bug, a caller's cast: the worker checks every input against the job's schema.
+    await expect(host.job('generate', { turns: [], options: {} } as never)).rejects.toMatchObject({ code: 'BAD_INPUT' });
+  });
+});
+
+describe('cancellation is part of the protocol (6h)', () => {
+  it('cancels a job whose abort reaches the process in the same tick as the job, every time', async () => {
+    const host = newHost();
+    await host.load({ slot: 'chat', path: says, options: LOAD });
+    for (let i = 0; i < 8; i++) {
+      const controller = new AbortController();
+      const p = generate(host, { maxTokens: 100_000, temperature: 0 }, undefined, controller.signal);
+      controller.abort();
+      await expect(p).resolves.toMatchObject({ stopReason: 'abort', text: '', completionTokens: 0 });
+    }
+  });
+
+  it('stops an answer whose send and stop both arrive while the process is held off the CPU', async () => {
+    const host = newHost();
+    await host.load({ slot: 'chat', path: says, options: LOAD });
+    for (let i = 0; i < 5; i++) {
+      const controller = new AbortController();
+      process.kill(host.pid!, 'SIGSTOP');
+      const p = generate(host, { maxTokens: 100_000, temperature: 0 }, undefined, controller.signal);
+      await new Promise((r) => setTimeout(r, 15));
+      controller.abort();
+      await new Promise((r) => setTimeout(r, 15));
+      process.kill(host.pid!, 'SIGCONT');
+      await expect(p).resolves.toMatchObject({ stopReason: 'abort', text: '' });
+    }
+  });
+});
