@@ -60,6 +60,10 @@ export const LoadedModel = z.object({
   chatTemplate: z.string(),
   /** The GGUF says it is the generated random-weights test model. */
   isTestModel: z.boolean(),
+  /** How many answers it writes at once (the context's sequences). */
+  sequences: z.number().int().positive(),
+  /** CPU threads it generates with. */
+  threads: z.number().int().nonnegative(),
 });
 export type LoadedModel = z.infer<typeof LoadedModel>;
 

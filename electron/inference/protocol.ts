@@ -40,8 +40,6 @@ export type LoadOptions = z.input<typeof LoadOptions>;
 
 export const SlotModel = LoadedModel.extend({
   slot: Slot,
-  sequences: z.number().int().positive(),
-  threads: z.number().int().nonnegative(),
   embeddingSize: z.number().int().nonnegative(),
 });
 export type SlotModel = z.infer<typeof SlotModel>;

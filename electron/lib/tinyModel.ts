@@ -71,6 +71,7 @@ function writeMeta(w: ByteWriter, key: string, m: MetaValue): void {
     case 'strs': w.u32(T_ARR); w.u32(T_STR); w.u64(m.v.length); for (const s of m.v) w.str(s); break;
     case 'f32s': w.u32(T_ARR); w.u32(T_F32); w.u64(m.v.length); for (const n of m.v) w.f32(n); break;
     case 'i32s': w.u32(T_ARR); w.u32(T_I32); w.u64(m.v.length); for (const n of m.v) w.i32(n); break;
+    default: m satisfies never;
   }
 }
 
