@@ -62,6 +62,16 @@ describe('chat over the handler table, with the real database and inference proc
     expect(await call(backend, 'conversations:list')).toEqual([]);
   });
 
+  it('writes the question and the empty answer in one transaction: if the second insert fails, nothing is kept (6e)', async () => {
+    await call(backend, 'models:load', { path: model });
+    const db = new Database(join(dir, 'data', 'hearth.db'));
+    db.exec("CREATE TRIGGER no_answers BEFORE INSERT ON main.messages WHEN NEW.role = 'assistant' BEGIN SELECT RAISE(ABORT, 'disk full'); END;");
+    db.close();
+    await expect(call(backend, 'chat:send', { conversationId: null, text: 'lost?' })).rejects.toThrow(/disk full/);
+    expect(await call(backend, 'conversations:list')).toEqual([]);
+    expect(await call(backend, 'conversations:search', { query: 'lost' })).toEqual([]);
+  });
+
   it('picks the only model there is when none is picked, and answers with it (6g)', async () => {
     const sent = await call<Sent>(backend, 'chat:send', { conversationId: null, text: 'hi' });
     expect((await ended(sent.streamId)).status).toBe('complete');

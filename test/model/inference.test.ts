@@ -243,6 +243,12 @@ describe('every job of the protocol on real node-llama-cpp, each result checked 
     }
   });
 
+  it('picks one thread for a tiny model when none is set, since more only add synchronisation (measured: 4 threads crawl here)', async () => {
+    const host = newHost();
+    expect(await host.load({ slot: 'chat', path: says, options: { contextSize: 1024, threads: 0 } })).toMatchObject({ threads: 1 });
+    expect(await host.load({ slot: 'embedding', path: varied, options: { contextSize: 0, threads: 2 } })).toMatchObject({ threads: 2 });
+  });
+
   it('says a model that cannot rank cannot, and refuses input that breaks the protocol', async () => {
     const host = newHost();
     await expect(host.load({ slot: 'ranking', path: says, options: LOAD })).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED' });
