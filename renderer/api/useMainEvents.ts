@@ -1,25 +1,48 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { streamStore } from '../features/chat/streamStore';
-import { onEvent } from './client';
+import { call, onConnection, onEvent } from './client';
 import { queryKeys } from './queryKeys';
+import { createStreamSync } from './streamSync';
 
 /** Main's events keep the caches true: they invalidate or replace cached data and feed the stream store. */
 export function useMainEvents(): void {
   const qc = useQueryClient();
   useEffect(() => {
+    const sync = createStreamSync({
+      store: streamStore,
+      fetchActive: () => call('chat:active'),
+      onEnded: (ids) => {
+        // Their chat:end was missed: refetch every open conversation, then show what main saved.
+        void qc.invalidateQueries({ queryKey: queryKeys.anyConversation })
+          .then(() => { for (const id of ids) streamStore.forget(id); });
+        void qc.invalidateQueries({ queryKey: queryKeys.conversations });
+      },
+    });
+    let down = false;
     const offs = [
-      onEvent('chat:delta', (d) => streamStore.append(d.messageId, d.text, d.seq)),
+      onEvent('chat:delta', (d) => sync.delta(d)),
       onEvent('chat:end', (e) => {
+        sync.end(e.messageId);
         streamStore.end(e.messageId, e.content);
         void qc.invalidateQueries({ queryKey: queryKeys.conversation(e.conversationId) })
           .then(() => streamStore.forget(e.messageId));
         void qc.invalidateQueries({ queryKey: queryKeys.conversations });
       }),
       onEvent('engine:state', (s) => qc.setQueryData(queryKeys.engine, s)),
+      onEvent('settings:changed', (s) => qc.setQueryData(queryKeys.settings, s)),
       onEvent('conversations:changed', (c) => {
         void qc.invalidateQueries({ queryKey: queryKeys.conversations });
         if (c.conversationId) void qc.invalidateQueries({ queryKey: queryKeys.conversation(c.conversationId) });
+      }),
+      // Events sent while the socket was down are lost: after a reconnect every cache may be stale.
+      onConnection((connected) => {
+        if (!connected) down = true;
+        else if (down) {
+          down = false;
+          void qc.invalidateQueries();
+          void sync.resync();
+        }
       }),
     ];
     return () => { for (const off of offs) off(); };

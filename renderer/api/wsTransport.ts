@@ -21,19 +21,22 @@ export function takeToken(): string {
 
 /**
  * The headless transport. Reconnects with backoff; calls made while disconnected wait for the socket, and
- * calls in flight when it drops fail (their outcome is unknown, so they are not retried blindly).
+ * calls in flight when it drops fail (their outcome is unknown, so they are not retried blindly). Events sent
+ * while it was down are lost: `onStatus(true)` after a `false` tells the caller to resync.
  */
 export function wsTransport(token: string, onStatus: (connected: boolean) => void): Transport {
   const listeners = new Map<EventChannel, Set<(p: unknown) => void>>();
   const pending = new Map<number, (e: Envelope<unknown>) => void>();
   let nextId = 1;
   let socket: WebSocket | null = null;
-  let open: Promise<WebSocket>;
+  let opened!: (ws: WebSocket) => void;
+  const waitForOpen = (): Promise<WebSocket> => new Promise((resolve) => { opened = resolve; });
+  let open = waitForOpen();
   let retry = 250;
 
-  const connect = (): Promise<WebSocket> => new Promise((resolve) => {
+  const connect = (): void => {
     const ws = new WebSocket(`ws://${window.location.host}/ws?token=${encodeURIComponent(token)}`);
-    ws.onopen = () => { socket = ws; retry = 250; onStatus(true); resolve(ws); };
+    ws.onopen = () => { socket = ws; retry = 250; opened(ws); onStatus(true); };
     ws.onmessage = (m) => {
       const frame = JSON.parse(String(m.data)) as Frame;
       if (frame.type === 'result') {
@@ -44,15 +47,16 @@ export function wsTransport(token: string, onStatus: (connected: boolean) => voi
       }
     };
     ws.onclose = () => {
-      if (socket === ws) socket = null;
+      // Calls made from now on wait for the next socket rather than go to this closed one.
+      if (socket === ws) { socket = null; open = waitForOpen(); }
       onStatus(false);
       for (const done of pending.values()) done({ ok: false, error: { code: 'ENGINE_UNAVAILABLE', message: 'Lost the connection to Hearth.' } });
       pending.clear();
-      setTimeout(() => { open = connect(); open.then(resolve); }, retry);
+      setTimeout(connect, retry);
       retry = Math.min(retry * 2, 5000);
     };
-  });
-  open = connect();
+  };
+  connect();
 
   return {
     async call(channel: CallChannel, input: unknown) {

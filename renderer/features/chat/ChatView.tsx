@@ -1,9 +1,10 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useRef, useState } from 'react';
 import type { EngineState, Settings } from '../../../shared/types';
-import { call } from '../../api/client';
+import { ApiError, call } from '../../api/client';
 import { queryKeys } from '../../api/queryKeys';
-import { Composer } from './Composer';
+import { MODEL_PICKER_ID } from '../models/ModelPicker';
+import { Composer, type ComposerError } from './Composer';
 import { MessageItem } from './MessageItem';
 import { streamStore } from './streamStore';
 import { useFollowBottom } from './useFollowBottom';
@@ -17,7 +18,7 @@ interface Props {
 
 export function ChatView({ conversationId, onConversation, engine, settings }: Props) {
   const qc = useQueryClient();
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<ComposerError | null>(null);
   const conversation = useQuery({
     queryKey: queryKeys.conversation(conversationId ?? ''),
     queryFn: () => call('conversations:get', { id: conversationId! }),
@@ -26,14 +27,18 @@ export function ChatView({ conversationId, onConversation, engine, settings }: P
   const messages = conversationId ? (conversation.data?.messages ?? []) : [];
   const streamingMessage = messages.find((m) => m.status === 'streaming');
   const scroller = useRef<HTMLDivElement>(null);
+  const streamingId = streamingMessage?.id;
   const subscribe = useCallback(
-    (onChange: () => void) => (streamingMessage ? streamStore.subscribe(streamingMessage.id, onChange) : () => undefined),
-    [streamingMessage?.id],
+    (onChange: () => void) => (streamingId ? streamStore.subscribe(streamingId, onChange) : () => undefined),
+    [streamingId],
   );
   const { onScroll } = useFollowBottom(scroller, subscribe, messages.length);
 
   const hasModel = engine?.status === 'ready' || !!settings?.selectedModelPath;
-  const disabledReason = hasModel ? null : 'Pick a model above to start chatting';
+  // A send without a model still goes to main, which may pick the only model there is, or says why not.
+  const hint = hasModel ? null : 'Pick a model above to start chatting';
+  const fail = (e: unknown): void =>
+    setError({ message: e instanceof Error ? e.message : String(e), pickModel: e instanceof ApiError && e.code === 'NO_MODEL' });
 
   const send = async (text: string): Promise<boolean> => {
     setError(null);
@@ -44,13 +49,13 @@ export function ChatView({ conversationId, onConversation, engine, settings }: P
       if (r.conversationId !== conversationId) onConversation(r.conversationId);
       return true;
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      fail(e);
       return false;
     }
   };
 
   const stop = (): void => {
-    if (streamingMessage) void call('chat:stop', { streamId: streamingMessage.id }).catch((e: Error) => setError(e.message));
+    if (streamingMessage) void call('chat:stop', { streamId: streamingMessage.id }).catch(fail);
   };
 
   return (
@@ -69,8 +74,15 @@ export function ChatView({ conversationId, onConversation, engine, settings }: P
         )}
         {messages.map((m) => <MessageItem key={m.id} message={m} />)}
       </div>
-      {error && <div className="banner banner-error" role="alert">{error}</div>}
-      <Composer disabled={!hasModel} disabledReason={disabledReason} streaming={!!streamingMessage} onSend={send} onStop={stop} />
+      <Composer
+        hint={hint}
+        streaming={!!streamingMessage}
+        error={error?.pickModel && hasModel ? null : error}
+        onSend={send}
+        onStop={stop}
+        onEdit={() => setError(null)}
+        onPickModel={() => document.getElementById(MODEL_PICKER_ID)?.focus()}
+      />
     </section>
   );
 }

@@ -30,6 +30,27 @@ class StreamStore {
     this.notify(id);
   }
 
+  /**
+   * Brings the store in line with main's answers still being written (after a reconnect or a missed delta):
+   * each takes main's text, unless a newer delta is already here; every other unended entry is ended with the
+   * text it has. Returns the ids it ended, for the caller to refetch and then forget.
+   */
+  resync(active: readonly { messageId: string; content: string; seq: number }[]): string[] {
+    const live = new Set<string>();
+    for (const a of active) {
+      live.add(a.messageId);
+      const e = this.entries.get(a.messageId);
+      if (a.seq < 0 || e?.ended || (e && e.seq >= a.seq)) continue;
+      const pieces: string[] = [];
+      for (let i = 0; i < a.content.length; i += PIECE_CHARS) pieces.push(a.content.slice(i, i + PIECE_CHARS));
+      this.entries.set(a.messageId, { pieces, seq: a.seq, ended: false });
+      this.notify(a.messageId);
+    }
+    const ended = [...this.entries].filter(([id, e]) => !e.ended && !live.has(id)).map(([id]) => id);
+    for (const id of ended) this.entries.set(id, { ...this.entries.get(id)!, seq: Number.MAX_SAFE_INTEGER, ended: true });
+    return ended;
+  }
+
   forget(id: string): void {
     this.entries.delete(id);
     this.notify(id);

@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { AppInfo, EngineState, Settings } from '../../../shared/types';
 import { call } from '../../api/client';
 import { queryKeys } from '../../api/queryKeys';
@@ -11,6 +11,8 @@ interface Props {
 }
 
 const OPEN = '__open__';
+/** The picker's element id, so other parts of the page can lead the user to it. */
+export const MODEL_PICKER_ID = 'model-picker';
 
 function formatSize(bytes: number): string {
   if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
@@ -25,6 +27,9 @@ export function ModelPicker({ info, engine, settings }: Props) {
   const [typing, setTyping] = useState(false);
   const [path, setPath] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const pathInput = useRef<HTMLInputElement>(null);
+  // The user just asked to type a path: put the caret there.
+  useEffect(() => { if (typing) pathInput.current?.focus(); }, [typing]);
   const current = engine?.status === 'ready' ? engine.model.path : engine?.status === 'loading' || engine?.status === 'failed' ? engine.path : settings?.selectedModelPath ?? '';
 
   const load = async (p: string): Promise<void> => {
@@ -62,6 +67,7 @@ export function ModelPicker({ info, engine, settings }: Props) {
     <div className="model-picker">
       <select
         data-testid="model-picker"
+        id={MODEL_PICKER_ID}
         aria-label="Model"
         value={current ?? ''}
         onFocus={() => void qc.invalidateQueries({ queryKey: queryKeys.models })}
@@ -75,7 +81,7 @@ export function ModelPicker({ info, engine, settings }: Props) {
       </select>
       {typing && (
         <form className="path-form" onSubmit={(e) => { e.preventDefault(); void add(path.trim()); }}>
-          <input autoFocus aria-label="Path of a .gguf file" placeholder="/full/path/to/model.gguf" value={path} onChange={(e) => setPath(e.target.value)} />
+          <input ref={pathInput} aria-label="Path of a .gguf file" placeholder="/full/path/to/model.gguf" value={path} onChange={(e) => setPath(e.target.value)} />
           <button className="button" type="submit" disabled={!path.trim()}>Open</button>
           <button className="button button-ghost" type="button" onClick={() => setTyping(false)}>Cancel</button>
         </form>

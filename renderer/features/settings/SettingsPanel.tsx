@@ -3,29 +3,33 @@ import { useState, type FormEvent } from 'react';
 import type { Settings } from '../../../shared/types';
 import { call } from '../../api/client';
 import { queryKeys } from '../../api/queryKeys';
+import { settingsPatch, type EditableSetting, type SettingsEdits } from './settingsPatch';
 
 interface Props {
+  /** The newest settings: main's settings:changed event keeps them current while the panel is open. */
   settings: Settings;
   onClose: () => void;
 }
 
-/** Generation settings. They apply to the next answer; context size applies when a model is next loaded. */
+/**
+ * Generation settings. They apply to the next answer; context size applies when a model is next loaded.
+ * A field the user has not touched shows the newest value; Save sends only the fields the user changed.
+ */
 export function SettingsPanel({ settings, onClose }: Props) {
   const qc = useQueryClient();
-  const [systemPrompt, setSystemPrompt] = useState(settings.systemPrompt);
-  const [temperature, setTemperature] = useState(String(settings.temperature));
-  const [maxTokens, setMaxTokens] = useState(String(settings.maxTokens));
-  const [contextSize, setContextSize] = useState(String(settings.contextSize));
+  const [edits, setEdits] = useState<SettingsEdits>({});
   const [error, setError] = useState<string | null>(null);
+  const field = (key: EditableSetting) => ({
+    value: edits[key] ?? String(settings[key]),
+    onChange: (e: { target: { value: string } }) => setEdits((old) => ({ ...old, [key]: e.target.value })),
+  });
 
   const save = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
     setError(null);
+    const patch = settingsPatch(settings, edits);
     try {
-      const next = await call('settings:update', {
-        systemPrompt, temperature: Number(temperature), maxTokens: Number(maxTokens), contextSize: Number(contextSize),
-      });
-      qc.setQueryData(queryKeys.settings, next);
+      if (Object.keys(patch).length > 0) qc.setQueryData(queryKeys.settings, await call('settings:update', patch));
       onClose();
     } catch (err) {
       setError((err as Error).message);
@@ -36,20 +40,20 @@ export function SettingsPanel({ settings, onClose }: Props) {
     <form className="settings" data-testid="settings-panel" onSubmit={(e) => void save(e)} aria-label="Settings">
       <label>
         System prompt
-        <textarea value={systemPrompt} rows={3} onChange={(e) => setSystemPrompt(e.target.value)} />
+        <textarea rows={3} {...field('systemPrompt')} />
       </label>
       <div className="settings-row">
         <label>
           Temperature
-          <input type="number" min={0} max={2} step={0.1} value={temperature} onChange={(e) => setTemperature(e.target.value)} />
+          <input type="number" min={0} max={2} step={0.1} {...field('temperature')} />
         </label>
         <label>
           Max answer length (tokens, 0 = no limit)
-          <input data-testid="settings-max-tokens" type="number" min={0} step={1} value={maxTokens} onChange={(e) => setMaxTokens(e.target.value)} />
+          <input data-testid="settings-max-tokens" type="number" min={0} step={1} {...field('maxTokens')} />
         </label>
         <label>
           Context size (tokens, 0 = largest that fits)
-          <input type="number" min={0} step={256} value={contextSize} onChange={(e) => setContextSize(e.target.value)} />
+          <input type="number" min={0} step={256} {...field('contextSize')} />
         </label>
       </div>
       {error && <div className="picker-error" role="alert">{error}</div>}
