@@ -65,7 +65,7 @@ function tracker(backend: Backend) {
     if (event === 'chat:delta' && !firsts.has(id)) firsts.set(id, performance.now());
     else if (event === 'chat:end') ends.set(id, payload as ChatEnd);
     else return;
-    for (const w of [...waiters]) w();
+    for (const w of waiters) w();
   });
   const when = <T,>(get: () => T | undefined): Promise<T> => new Promise((resolve) => {
     const check = (): void => {

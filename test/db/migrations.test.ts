@@ -80,7 +80,7 @@ describe('migrations', () => {
       { version: 1, name: 'ok', up: (d) => d.exec('CREATE TABLE a (x INTEGER) STRICT') },
       { version: 2, name: 'broken', up: (d) => { d.exec('CREATE TABLE b (x INTEGER) STRICT'); d.exec('THIS IS NOT SQL'); } },
     ];
-    expect(() => migrate(db, broken)).toThrow();
+    expect(() => migrate(db, broken)).toThrow(/syntax error/);
     expect(db.pragma('user_version', { simple: true })).toBe(1);
     expect(tables(db)).toEqual(['a']);
     db.close();

@@ -78,7 +78,7 @@ describe('chat in the browser against npm run serve', () => {
     const partialOnly = partials.filter((t) => t.length < final.length);
     expect(partialOnly.length).toBeGreaterThanOrEqual(3);
     // Every render extends the one before: text is appended, never replaced.
-    partialOnly.forEach((t, i) => { if (i > 0) expect(t.startsWith(partialOnly[i - 1]!)).toBe(true); });
+    expect(partialOnly.every((t, i) => i === 0 || t.startsWith(partialOnly[i - 1]!))).toBe(true);
     await expect.poll(() => assistant(0).locator('.message-stats').textContent()).toMatch(/800 tokens/);
     // The answer outgrew the view and the view followed it to the end.
     const scroll = await page.locator('[data-testid="messages"]').evaluate((el) => ({ overflow: el.scrollHeight - el.clientHeight, fromEnd: el.scrollHeight - el.scrollTop - el.clientHeight }));

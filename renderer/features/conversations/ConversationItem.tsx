@@ -60,7 +60,8 @@ export function ConversationItem({ conversation, selected, onSelect, onRename, o
           data-testid="rename-input"
           aria-label="Chat title"
           maxLength={200}
-          autoFocus
+          // The user just asked to rename: the field takes the focus it was opened for.
+          ref={(el) => el?.focus()}
           value={title}
           onChange={(e) => setTitle(e.target.value)}
           onKeyDown={onKey}

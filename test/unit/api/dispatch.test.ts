@@ -27,8 +27,7 @@ describe('dispatch', () => {
   it('refuses input that does not match the schema, naming the field', async () => {
     const seen: unknown[] = [];
     const r = await dispatch(recordingTable(seen), 'chat:send', { conversationId: null, text: '   ' });
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error.message).toMatch(/chat:send at text/);
+    expect(r).toMatchObject({ ok: false, error: { message: expect.stringMatching(/chat:send at text/) } });
     const extra = await dispatch(recordingTable(seen), 'settings:update', { addedModelPaths: ['/x.gguf'] });
     expect(extra.ok).toBe(false);
     expect(seen).toEqual([]);
