@@ -1,5 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
+import { queueStore } from '../features/chat/queueStore';
 import { streamStore } from '../features/chat/streamStore';
 import { call, onConnection, onEvent } from './client';
 import { queryKeys } from './queryKeys';
@@ -11,7 +12,11 @@ export function useMainEvents(): void {
   useEffect(() => {
     const sync = createStreamSync({
       store: streamStore,
-      fetchActive: () => call('chat:active'),
+      fetchActive: async () => {
+        const active = await call('chat:active');
+        for (const a of active) queueStore.set(a.messageId, a.ahead);
+        return active;
+      },
       onEnded: (ids) => {
         // Their chat:end was missed: refetch every open conversation, then show what main saved.
         void qc.invalidateQueries({ queryKey: queryKeys.anyConversation })
@@ -22,8 +27,10 @@ export function useMainEvents(): void {
     let down = false;
     const offs = [
       onEvent('chat:delta', (d) => sync.delta(d)),
+      onEvent('chat:queue', (q) => queueStore.set(q.messageId, q.ahead)),
       onEvent('chat:end', (e) => {
         sync.end(e.messageId);
+        queueStore.set(e.messageId, 0);
         streamStore.end(e.messageId, e.content);
         void qc.invalidateQueries({ queryKey: queryKeys.conversation(e.conversationId) })
           .then(() => streamStore.forget(e.messageId));
@@ -45,6 +52,8 @@ export function useMainEvents(): void {
         }
       }),
     ];
+    // A page opened while answers wait or stream shows their place and their text so far.
+    void sync.resync();
     return () => { for (const off of offs) off(); };
   }, [qc]);
 }

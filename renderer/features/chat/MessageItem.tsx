@@ -1,5 +1,6 @@
 import { memo } from 'react';
 import type { Message } from '../../../shared/types';
+import { useQueuePlace } from './queueStore';
 import { useStreamPieces } from './streamStore';
 
 function statsLine(m: Message): string | null {
@@ -12,6 +13,7 @@ function statsLine(m: Message): string | null {
 /** One message. Model text is always rendered as text, never as HTML. */
 export const MessageItem = memo(function MessageItem({ message }: { message: Message }) {
   const pieces = useStreamPieces(message.id);
+  const ahead = useQueuePlace(message.id);
   const streaming = message.status === 'streaming' && pieces !== undefined;
   const stats = message.role === 'assistant' && message.status !== 'streaming' ? statsLine(message) : null;
   return (
@@ -21,11 +23,17 @@ export const MessageItem = memo(function MessageItem({ message }: { message: Mes
         {message.status === 'stopped' && <span className="badge badge-muted">stopped</span>}
         {message.status === 'failed' && <span className="badge badge-error">failed</span>}
       </div>
+      {message.status === 'streaming' && ahead !== undefined && (
+        <output className="message-queue" data-testid="queue-place">
+          Waiting: {ahead === 1 ? '1 answer' : `${ahead} answers`} ahead
+        </output>
+      )}
       <div className="message-body" data-testid="message-body">
         {pieces ? pieces.map((piece, i) => <span key={i}>{piece}</span>) : message.content}
         {(streaming || (message.status === 'streaming' && !message.content)) && <span className="cursor" aria-hidden="true" />}
       </div>
-      {message.error && <div className="message-error" role="alert">{message.error}</div>}
+      {message.error && message.status === 'stopped' && <div className="message-note">{message.error}</div>}
+      {message.error && message.status !== 'stopped' && <div className="message-error" role="alert">{message.error}</div>}
       {stats && <div className="message-stats">{stats}</div>}
     </article>
   );

@@ -16,7 +16,7 @@ export function EngineStatus({ state }: { state: EngineState | undefined }) {
     case 'ready':
       return (
         <div className="engine" data-testid="engine-status" data-status="ready" title={`${state.model.path}\nchat template: ${state.model.chatTemplate}`}>
-          <span className="dot dot-ok" /> Ready · {state.model.gpu === 'cpu' ? 'CPU' : `${state.model.gpu.toUpperCase()} (${state.model.gpuLayers} layers)`} · context {state.model.contextSize.toLocaleString()}
+          <span className="dot dot-ok" /> Ready · {state.model.gpu === 'cpu' ? 'CPU' : `${state.model.gpu.toUpperCase()} (${state.model.gpuLayers} layers)`} · context {state.model.contextSize.toLocaleString()}{state.model.sequences > 1 ? ` · ${state.model.sequences} answers at once` : ''}
         </div>
       );
     case 'failed':
@@ -25,5 +25,7 @@ export function EngineStatus({ state }: { state: EngineState | undefined }) {
           <span className="dot dot-error" /> <span className="engine-error" role="alert">{state.error}</span>
         </div>
       );
+    default:
+      return state satisfies never;
   }
 }

@@ -27,19 +27,34 @@ export function ModelPicker({ info, engine, settings }: Props) {
   const [typing, setTyping] = useState(false);
   const [path, setPath] = useState('');
   const [error, setError] = useState<string | null>(null);
+  /** A switch asked for while answers are being written: the user says whether they finish or stop. */
+  const [pending, setPending] = useState<{ path: string; answers: number } | null>(null);
+  const [waiting, setWaiting] = useState<number>(0);
   const pathInput = useRef<HTMLInputElement>(null);
   // The user just asked to type a path: put the caret there.
   useEffect(() => { if (typing) pathInput.current?.focus(); }, [typing]);
   const current = engine?.status === 'ready' ? engine.model.path : engine?.status === 'loading' || engine?.status === 'failed' ? engine.path : settings?.selectedModelPath ?? '';
 
-  const load = async (p: string): Promise<void> => {
+  const load = async (p: string, whileAnswering: 'wait' | 'stop' = 'wait', answers = 0): Promise<void> => {
     setError(null);
+    setPending(null);
+    setWaiting(whileAnswering === 'wait' ? answers : 0);
     try {
-      await call('models:load', { path: p });
-      void qc.invalidateQueries({ queryKey: queryKeys.settings });
+      await call('models:load', { path: p, whileAnswering });
     } catch (e) {
       setError((e as Error).message);
+    } finally {
+      setWaiting(0);
     }
+  };
+  const escape = (e: { key: string }): void => { if (e.key === 'Escape') setPending(null); };
+  /** Never stops an answer silently: with answers being written, the user chooses. */
+  const choose = async (p: string): Promise<void> => {
+    if (p === current) return;
+    // Waiting answers will simply run on the new model; only those being written are the user's to decide.
+    const answers = (await call('chat:active').catch(() => [])).filter((a) => a.ahead === 0).length;
+    if (answers > 0) setPending({ path: p, answers });
+    else await load(p);
   };
   const add = async (p: string): Promise<void> => {
     setError(null);
@@ -54,7 +69,7 @@ export function ModelPicker({ info, engine, settings }: Props) {
     }
   };
   const onChange = async (value: string): Promise<void> => {
-    if (value !== OPEN) return load(value);
+    if (value !== OPEN) return choose(value);
     if (info?.canPickFiles) {
       const picked = await call('models:pickFile');
       if (picked.path) await add(picked.path);
@@ -86,6 +101,15 @@ export function ModelPicker({ info, engine, settings }: Props) {
           <button className="button button-ghost" type="button" onClick={() => setTyping(false)}>Cancel</button>
         </form>
       )}
+      {pending && (
+        <div className="switch-choice" role="alertdialog" aria-label="Switch models" data-testid="switch-choice">
+          <span>{pending.answers === 1 ? '1 answer is' : `${pending.answers} answers are`} still being written.</span>
+          <button className="button" type="button" onKeyDown={escape} onClick={() => void load(pending.path, 'wait', pending.answers)} ref={(el) => el?.focus()}>Let {pending.answers === 1 ? 'it' : 'them'} finish, then switch</button>
+          <button className="button" type="button" onKeyDown={escape} onClick={() => void load(pending.path, 'stop')}>Stop {pending.answers === 1 ? 'it' : 'them'} and switch</button>
+          <button className="button button-ghost" type="button" onKeyDown={escape} onClick={() => setPending(null)}>Cancel</button>
+        </div>
+      )}
+      {waiting > 0 && <output className="picker-note">Switching once {waiting === 1 ? 'the answer finishes' : 'the answers finish'}…</output>}
       {error && <div className="picker-error" role="alert">{error}</div>}
     </div>
   );

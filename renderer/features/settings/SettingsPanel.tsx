@@ -12,7 +12,8 @@ interface Props {
 }
 
 /**
- * Generation settings. They apply to the next answer; context size applies when a model is next loaded.
+ * Generation settings. They apply to the next answer; context size, answers at once and threads apply when a
+ * model is next loaded.
  * A field the user has not touched shows the newest value; Save sends only the fields the user changed.
  */
 export function SettingsPanel({ settings, onClose }: Props) {
@@ -54,6 +55,16 @@ export function SettingsPanel({ settings, onClose }: Props) {
         <label>
           Context size (tokens, 0 = largest that fits)
           <input type="number" min={0} step={256} {...field('contextSize')} />
+        </label>
+      </div>
+      <div className="settings-row">
+        <label>
+          Answers at once (1-8; fewer when memory is short)
+          <input data-testid="settings-parallel" type="number" min={1} max={8} step={1} {...field('parallelAnswers')} />
+        </label>
+        <label>
+          CPU threads (0 = by model size)
+          <input type="number" min={0} max={256} step={1} {...field('threads')} />
         </label>
       </div>
       {error && <div className="picker-error" role="alert">{error}</div>}

@@ -1,7 +1,7 @@
 import type { Settings } from '../../../shared/types';
 
 /** The settings the panel edits, as the text of their fields. */
-export type EditableSetting = 'systemPrompt' | 'temperature' | 'maxTokens' | 'contextSize';
+export type EditableSetting = 'systemPrompt' | 'temperature' | 'maxTokens' | 'contextSize' | 'parallelAnswers' | 'threads';
 export type SettingsEdits = Partial<Record<EditableSetting, string>>;
 
 /**
