@@ -20,11 +20,20 @@ const OTHERS = cpus().length > 2 ? `1-${cpus().length - 1}` : '1';
 /** Whether this machine can isolate the generation core: two cores or more, and taskset. */
 export function canIsolate(): boolean {
   if (cpus().length < 2) return false;
-  try { execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' }); return true; } catch { return false; }
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function setAffinity(pid: number, list: string): void {
-  try { execFileSync('taskset', ['-a', '-p', '-c', list, String(pid)], { stdio: 'ignore' }); } catch { /* gone */ }
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', list, String(pid)], { stdio: 'ignore' });
+  } catch {
+    /* gone */
+  }
 }
 
 /** Places this process (and so every process it forks from now on) for the given placement. */
@@ -35,8 +44,13 @@ export function usePlacement(p: Placement): void {
 
 function childrenOf(pid: number): number[] {
   try {
-    return execFileSync('sh', ['-c', `cat /proc/${pid}/task/*/children`], { encoding: 'utf8' }).split(/\s+/).filter(Boolean).map(Number);
-  } catch { return []; }
+    return execFileSync('sh', ['-c', `cat /proc/${pid}/task/*/children`], { encoding: 'utf8' })
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
 }
 
 /** A headless server: its main process off the generation core, its inference process (a child) on it. */
@@ -48,7 +62,10 @@ export function placeServer(pid: number): void {
 
 function chromiumPids(): number[] {
   const out = execFileSync('sh', ['-c', 'grep -l "^[0-9]* (chrom" /proc/[0-9]*/stat 2>/dev/null || true'], { encoding: 'utf8' });
-  return out.split('\n').filter(Boolean).map((f) => Number(f.split('/')[2]));
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map((f) => Number(f.split('/')[2]));
 }
 
 /** Every Chromium process off the generation core (new renderers inherit it from their zygote). */
@@ -64,7 +81,10 @@ export function chromiumCpuSeconds(): number {
     let ticks = 0;
     for (const line of out.split('\n')) {
       const m = line.match(/^\d+ \((chrom[^)]*)\) (.*)$/);
-      if (m) { const f = m[2]!.split(' '); ticks += Number(f[11]) + Number(f[12]); }
+      if (m) {
+        const f = m[2]!.split(' ');
+        ticks += Number(f[11]) + Number(f[12]);
+      }
     }
     return ticks / 100;
   } catch {

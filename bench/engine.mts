@@ -31,13 +31,27 @@ const SYSTEM = 'Be brief.';
 const PROMPT = 'Tell me a long story about a hearth.';
 const PARALLEL_TOKENS = 256;
 
-const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] ?? NaN; };
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? NaN;
+};
 const fmt = (x: number, d = 1): string => x.toFixed(d);
 
-interface Hearth { backend: Backend; call: (channel: string, input?: unknown) => Promise<unknown> }
+interface Hearth {
+  backend: Backend;
+  call: (channel: string, input?: unknown) => Promise<unknown>;
+}
 
 async function hearth(dir: string, modelsDir: string, model: string, settings: Record<string, unknown>): Promise<Hearth> {
-  const backend = createBackend({ dataDir: dir, modelsDir, spawner: forkSpawner(WORKER_PATH), gpu: GPU, threads: THREADS, shell: 'headless', version: 'bench' });
+  const backend = createBackend({
+    dataDir: dir,
+    modelsDir,
+    spawner: forkSpawner(WORKER_PATH),
+    gpu: GPU,
+    threads: THREADS,
+    shell: 'headless',
+    version: 'bench',
+  });
   const call = async (channel: string, input?: unknown): Promise<unknown> => {
     const r = await dispatch(backend.handlers, channel, input);
     if (!r.ok) throw new Error(r.error.message);
@@ -45,7 +59,7 @@ async function hearth(dir: string, modelsDir: string, model: string, settings: R
   };
   await call('settings:update', { temperature: 0, systemPrompt: SYSTEM, ...settings });
   await call('models:add', { path: model });
-  const state = await call('models:load', { path: model }) as { status: string };
+  const state = (await call('models:load', { path: model })) as { status: string };
   if (state.status !== 'ready') throw new Error(`load failed: ${JSON.stringify(state)}`);
   return { backend, call };
 }
@@ -67,26 +81,31 @@ function tracker(backend: Backend) {
     else return;
     for (const w of waiters) w();
   });
-  const when = <T,>(get: () => T | undefined): Promise<T> => new Promise((resolve) => {
-    const check = (): void => {
-      const v = get();
-      if (v === undefined) return;
-      waiters.delete(check);
-      resolve(v);
-    };
-    waiters.add(check);
-    check();
-  });
+  const when = <T,>(get: () => T | undefined): Promise<T> =>
+    new Promise((resolve) => {
+      const check = (): void => {
+        const v = get();
+        if (v === undefined) return;
+        waiters.delete(check);
+        resolve(v);
+      };
+      waiters.add(check);
+      check();
+    });
   return { first: (id: string) => when(() => firsts.get(id)), end: (id: string) => when(() => ends.get(id)) };
 }
 
 const trackers = new WeakMap<Backend, ReturnType<typeof tracker>>();
 
-async function send(h: Hearth, conversationId: string | null, text: string): Promise<{ id: string; conversationId: string; end: Promise<ChatEnd>; first: Promise<number>; t0: number }> {
+async function send(
+  h: Hearth,
+  conversationId: string | null,
+  text: string,
+): Promise<{ id: string; conversationId: string; end: Promise<ChatEnd>; first: Promise<number>; t0: number }> {
   const tr = trackers.get(h.backend) ?? tracker(h.backend);
   trackers.set(h.backend, tr);
   const t0 = performance.now();
-  const r = await h.call('chat:send', { conversationId, text }) as { streamId: string; conversationId: string };
+  const r = (await h.call('chat:send', { conversationId, text })) as { streamId: string; conversationId: string };
   return { id: r.streamId, conversationId: r.conversationId, end: tr.end(r.streamId), first: tr.first(r.streamId), t0 };
 }
 
@@ -101,17 +120,36 @@ async function main(): Promise<void> {
   const raw = await llama.loadModel({ modelPath: model });
   const threads = THREADS > 0 ? THREADS : raw.fileInsights.totalParameters < 100_000_000 ? 1 : llama.cpuMathCores;
   const lines: string[] = [];
-  const say = (s: string): void => { console.log(s); lines.push(s); };
-  say(`Model: ${SIZE} (favor "the"), ${GPU === 'off' ? 'CPU' : `GPU ${llama.gpu}`}, ${threads} thread(s), ${ROUNDS} measured rounds after one warm-up, medians.`);
+  const say = (s: string): void => {
+    console.log(s);
+    lines.push(s);
+  };
+  say(
+    `Model: ${SIZE} (favor "the"), ${GPU === 'off' ? 'CPU' : `GPU ${llama.gpu}`}, ${threads} thread(s), ${ROUNDS} measured rounds after one warm-up, medians.`,
+  );
   try {
     if (ONLY.includes('1')) {
       const ctx = await raw.createContext({ contextSize: 1024, sequences: 4, threads });
       const chats = Array.from({ length: 4 }, () => new LlamaChat({ contextSequence: ctx.getSequence() }));
-      const history = (i: number): ChatHistoryItem[] => [{ type: 'system', text: SYSTEM }, { type: 'user', text: `${PROMPT} (${i})` }, { type: 'model', response: [] }];
+      const history = (i: number): ChatHistoryItem[] => [
+        { type: 'system', text: SYSTEM },
+        { type: 'user', text: `${PROMPT} (${i})` },
+        { type: 'model', response: [] },
+      ];
       const rawRun = async (n: number): Promise<number> => {
         const t0 = performance.now();
         let tokens = 0;
-        await Promise.all(chats.slice(0, n).map((c, i) => c.generateResponse(history(i), { maxTokens: PARALLEL_TOKENS, temperature: 0, onToken: (tk) => { tokens += tk.length; } })));
+        await Promise.all(
+          chats.slice(0, n).map((c, i) =>
+            c.generateResponse(history(i), {
+              maxTokens: PARALLEL_TOKENS,
+              temperature: 0,
+              onToken: (tk) => {
+                tokens += tk.length;
+              },
+            }),
+          ),
+        );
         return (tokens / (performance.now() - t0)) * 1000;
       };
       const h = await hearth(join(t.dir, 'p4'), modelsDir, model, { parallelAnswers: 4, contextSize: 1024, maxTokens: PARALLEL_TOKENS });
@@ -148,7 +186,13 @@ async function main(): Promise<void> {
           const session = new LlamaChatSession({ contextSequence: sequence, systemPrompt: SYSTEM });
           const t0 = performance.now();
           let first = 0;
-          await session.prompt(`${PROMPT} ${i}`, { maxTokens: 8, temperature: 0, onTextChunk: () => { first ||= performance.now(); } });
+          await session.prompt(`${PROMPT} ${i}`, {
+            maxTokens: 8,
+            temperature: 0,
+            onTextChunk: () => {
+              first ||= performance.now();
+            },
+          });
           session.dispose({ disposeSequence: false });
           return first - t0;
         };
@@ -162,10 +206,15 @@ async function main(): Promise<void> {
         for (let round = 0; round <= ROUNDS * 2; round++) {
           const a = await rawTtft(round);
           const b = await hearthTtft(round);
-          if (round > 0) { r.raw.push(a); r.hearth.push(b); }
+          if (round > 0) {
+            r.raw.push(a);
+            r.hearth.push(b);
+          }
         }
         say('\n### 2. Time to first token, idle engine (a new chat)\n');
-        say(`raw chat session ${fmt(median(r.raw))} ms; Hearth chat:send -> first chat:delta ${fmt(median(r.hearth))} ms: **+${fmt(median(r.hearth) - median(r.raw))} ms** (target at most +10 ms).`);
+        say(
+          `raw chat session ${fmt(median(r.raw))} ms; Hearth chat:send -> first chat:delta ${fmt(median(r.hearth))} ms: **+${fmt(median(r.hearth) - median(r.raw))} ms** (target at most +10 ms).`,
+        );
       }
       if (ONLY.includes('3')) {
         // A long chat: 6 turns of 500 tokens on each side, then short turns, each measured.
@@ -184,7 +233,13 @@ async function main(): Promise<void> {
         for (let i = 0; i <= ROUNDS; i++) {
           const t0 = performance.now();
           let first = 0;
-          await session.prompt(`Go on (${i}).`, { maxTokens: 4, temperature: 0, onTextChunk: () => { first ||= performance.now(); } });
+          await session.prompt(`Go on (${i}).`, {
+            maxTokens: 4,
+            temperature: 0,
+            onTextChunk: () => {
+              first ||= performance.now();
+            },
+          });
           const warm = await send(h, conv, `Go on (${i}).`);
           const wf = await warm.first;
           const we = await warm.end;
@@ -194,12 +249,16 @@ async function main(): Promise<void> {
           const cf = await cold.first;
           await cold.end;
           if (i > 0) {
-            r.raw.push(first - t0); r.warm.push(wf - warm.t0); r.cold.push(cf - cold.t0);
+            r.raw.push(first - t0);
+            r.warm.push(wf - warm.t0);
+            r.cold.push(cf - cold.t0);
             r.prompt.push(we.stats.promptTokens ?? 0);
           }
         }
         say(`\n### 3. The next turn of a long chat (about ${median(r.prompt)} tokens of history)\n`);
-        say(`raw chat session continuing: ${fmt(median(r.raw))} ms to first token; Hearth, warm sequence: ${fmt(median(r.warm))} ms, **${fmt(median(r.warm) / median(r.raw), 2)}x** (target at most 1.1x); cold, after another chat used the sequence: ${fmt(median(r.cold))} ms (${fmt(median(r.cold) / median(r.raw), 1)}x).`);
+        say(
+          `raw chat session continuing: ${fmt(median(r.raw))} ms to first token; Hearth, warm sequence: ${fmt(median(r.warm))} ms, **${fmt(median(r.warm) / median(r.raw), 2)}x** (target at most 1.1x); cold, after another chat used the sequence: ${fmt(median(r.cold))} ms (${fmt(median(r.cold) / median(r.raw), 1)}x).`,
+        );
       }
       await h.backend.dispose(3000);
       await ctx.dispose();
@@ -220,15 +279,29 @@ async function main(): Promise<void> {
         const controller = new AbortController();
         let done = 0;
         const t0 = performance.now();
-        const embedding = h.backend.scheduler.embed({ client: 'bench', priority: 'background', model: embedModel, texts, signal: controller.signal, onProgress: (n) => { done = n; } });
+        const embedding = h.backend.scheduler.embed({
+          client: 'bench',
+          priority: 'background',
+          model: embedModel,
+          texts,
+          signal: controller.signal,
+          onProgress: (n) => {
+            done = n;
+          },
+        });
         while (done < 64) await new Promise((res) => setTimeout(res, 5));
         const beside = await answer();
         const full = await embedding;
         embedRate = (full.vectors.length / (performance.now() - t0)) * 1000;
-        if (i > 0) { r.alone.push(alone); r.beside.push(beside); }
+        if (i > 0) {
+          r.alone.push(alone);
+          r.beside.push(beside);
+        }
       }
       say('\n### 4. An answer while 1,000 chunks embed in the background (1M embedding model)\n');
-      say(`alone ${fmt(median(r.alone))} tok/s; beside the embedding ${fmt(median(r.beside))} tok/s: **${fmt(median(r.beside) / median(r.alone), 3)}** (target at least 0.8). The embedding ran at ${fmt(embedRate, 0)} chunks/s overall, waiting between its batches of 32 while the answer was written.`);
+      say(
+        `alone ${fmt(median(r.alone))} tok/s; beside the embedding ${fmt(median(r.beside))} tok/s: **${fmt(median(r.beside) / median(r.alone), 3)}** (target at least 0.8). The embedding ran at ${fmt(embedRate, 0)} chunks/s overall, waiting between its batches of 32 while the answer was written.`,
+      );
       await h.backend.dispose(3000);
     }
   } finally {
@@ -239,8 +312,16 @@ async function main(): Promise<void> {
   const file = join(ROOT, 'bench/RESULTS.md');
   const block = `<!-- engine:start -->\n## Engine (issue 6)\n\nCommand: \`npm run bench:engine\` (${new Date().toISOString().slice(0, 10)}; ${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}). Greedy decoding; the tiny models favor one token, so every answer has exactly the stated length. Rounds interleave the paths.\n\n${lines.join('\n')}\n<!-- engine:end -->`;
   const old = readFileSync(file, 'utf8');
-  const next = /<!-- engine:start -->[\s\S]*<!-- engine:end -->/.test(old) ? old.replace(/<!-- engine:start -->[\s\S]*<!-- engine:end -->/, block) : `${old.trimEnd()}\n\n${block}\n`;
+  const next = /<!-- engine:start -->[\s\S]*<!-- engine:end -->/.test(old)
+    ? old.replace(/<!-- engine:start -->[\s\S]*<!-- engine:end -->/, block)
+    : `${old.trimEnd()}\n\n${block}\n`;
   writeFileSync(file, next);
 }
 
-main().then(() => process.exit(0), (error: unknown) => { console.error(error); process.exit(1); });
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -18,7 +18,12 @@ export const CONTEXT = 4096;
 export const SETTINGS = { temperature: 0, systemPrompt: SYSTEM, contextSize: CONTEXT };
 
 export type PathKey = 'a' | 'b' | 'c' | 'd' | 'e';
-export interface Path { key: PathKey; label: string; once: () => Promise<number>; close: () => Promise<void> }
+export interface Path {
+  key: PathKey;
+  label: string;
+  once: () => Promise<number>;
+  close: () => Promise<void>;
+}
 
 const check = (path: string, got: number, want: number): void => {
   if (got !== want) throw new Error(`${path} produced ${got} tokens, expected ${want}`);
@@ -31,25 +36,42 @@ export async function rawPath(model: string, tokens: number): Promise<Path> {
   const ctx = await m.createContext({ contextSize: CONTEXT, threads: 1 });
   const sequence = ctx.getSequence();
   return {
-    key: 'a', label: 'raw node-llama-cpp',
+    key: 'a',
+    label: 'raw node-llama-cpp',
     once: async () => {
       const session = new LlamaChatSession({ contextSequence: sequence, systemPrompt: SYSTEM });
       let n = 0;
       const t0 = performance.now();
-      await session.prompt(PROMPT, { maxTokens: tokens, temperature: 0, seed: SEED, onToken: (t) => { n += t.length; } });
+      await session.prompt(PROMPT, {
+        maxTokens: tokens,
+        temperature: 0,
+        seed: SEED,
+        onToken: (t) => {
+          n += t.length;
+        },
+      });
       const dt = performance.now() - t0;
       session.dispose({ disposeSequence: false });
       check('raw', n, tokens);
       return (n / dt) * 1000;
     },
-    close: async () => { await ctx.dispose(); await m.dispose(); },
+    close: async () => {
+      await ctx.dispose();
+      await m.dispose();
+    },
   };
 }
 
 /** (b) Hearth's inference process and chat service, send -> chat:end. Pushes Hearth's own time per answer. */
 export async function servicePath(model: string, modelsDir: string, dataDir: string, tokens: number, overheads: number[]): Promise<Path> {
   const backend = createBackend({
-    dataDir, modelsDir, spawner: forkSpawner(WORKER_PATH), gpu: 'off', threads: 1, shell: 'headless', version: 'bench',
+    dataDir,
+    modelsDir,
+    spawner: forkSpawner(WORKER_PATH),
+    gpu: 'off',
+    threads: 1,
+    shell: 'headless',
+    version: 'bench',
   });
   const call = async (channel: string, input?: unknown): Promise<unknown> => {
     const r = await dispatch(backend.handlers, channel, input);
@@ -59,10 +81,13 @@ export async function servicePath(model: string, modelsDir: string, dataDir: str
   await call('settings:update', { ...SETTINGS, maxTokens: tokens });
   await call('models:load', { path: model });
   return {
-    key: 'b', label: 'inference process + chat service',
+    key: 'b',
+    label: 'inference process + chat service',
     once: async () => {
       let done!: (n: number) => void;
-      const ended = new Promise<number>((r) => { done = r; });
+      const ended = new Promise<number>((r) => {
+        done = r;
+      });
       const t0 = performance.now();
       const off = backend.events.subscribe((event, payload) => {
         if (event === 'chat:end') {
@@ -83,7 +108,11 @@ export async function servicePath(model: string, modelsDir: string, dataDir: str
   };
 }
 
-export interface Socket { ws: WebSocket; call: (channel: string, input?: unknown) => Promise<void>; onEnd: (cb: (n: number) => void) => void }
+export interface Socket {
+  ws: WebSocket;
+  call: (channel: string, input?: unknown) => Promise<void>;
+  onEnd: (cb: (n: number) => void) => void;
+}
 
 /** A WebSocket client of a headless server, as the renderer's transport speaks to it. */
 export async function socket(port: number, token: string): Promise<Socket> {
@@ -99,15 +128,23 @@ export async function socket(port: number, token: string): Promise<Socket> {
   });
   return {
     ws,
-    call: (channel, input) => new Promise((resolve) => { const n = ++id; waiting.set(n, resolve); ws.send(JSON.stringify({ id: n, channel, input })); }),
-    onEnd: (cb) => { endCb = cb; },
+    call: (channel, input) =>
+      new Promise((resolve) => {
+        const n = ++id;
+        waiting.set(n, resolve);
+        ws.send(JSON.stringify({ id: n, channel, input }));
+      }),
+    onEnd: (cb) => {
+      endCb = cb;
+    },
   };
 }
 
 /** (c) a WebSocket client of `npm run serve`, send -> chat:end frame. */
 export function websocketPath(s: Socket, tokens: number): Path {
   return {
-    key: 'c', label: 'WebSocket client of npm run serve',
+    key: 'c',
+    label: 'WebSocket client of npm run serve',
     once: async () => {
       const ended = new Promise<number>((r) => s.onEnd(r));
       const t0 = performance.now();
@@ -117,7 +154,9 @@ export function websocketPath(s: Socket, tokens: number): Path {
       check('websocket', n, tokens);
       return (n / dt) * 1000;
     },
-    close: async () => { s.ws.close(); },
+    close: async () => {
+      s.ws.close();
+    },
   };
 }
 
@@ -139,7 +178,8 @@ export async function browserPath(url: string, tokens: number): Promise<Path> {
   await page.locator('[data-testid="engine-status"][data-status="ready"]').waitFor();
   await settle();
   return {
-    key: 'd', label: 'painted in the browser DOM',
+    key: 'd',
+    label: 'painted in the browser DOM',
     once: async () => {
       await page.locator('[data-testid="new-chat"]').click();
       await page.locator('[data-testid="composer-input"]').fill(PROMPT);
@@ -159,8 +199,9 @@ export async function barePagePath(port: number, token: string, tokens: number):
   const { browser, page } = await openPage(`http://127.0.0.1:${port}/health`);
   await settle();
   return {
-    key: 'e', label: 'bare page in the same browser (control)',
-    once: async () => (tokens / await page.evaluate<number>(barePageScript(token, tokens))) * 1000,
+    key: 'e',
+    label: 'bare page in the same browser (control)',
+    once: async () => (tokens / (await page.evaluate<number>(barePageScript(token, tokens)))) * 1000,
     close: () => browser.close(),
   };
 }

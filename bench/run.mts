@@ -21,7 +21,18 @@ import { startServe } from '../test/helpers/headlessProcess';
 import { writeTinyModel, type TinyModelSize } from '../electron/lib/tinyModel';
 import { canIsolate, chromiumCpuSeconds, placeServer, usePlacement, type Placement } from './cpus.mjs';
 import {
-  barePagePath, browserPath, PROMPT, rawPath, SEED, servicePath, SETTINGS, socket, SYSTEM, websocketPath, type Path, type PathKey,
+  barePagePath,
+  browserPath,
+  PROMPT,
+  rawPath,
+  SEED,
+  servicePath,
+  SETTINGS,
+  socket,
+  SYSTEM,
+  websocketPath,
+  type Path,
+  type PathKey,
 } from './paths.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
@@ -32,7 +43,10 @@ const TOKENS: Record<TinyModelSize, number> = { '28m': 512, '1m': 512, '310m': 1
 const SIZES = (process.env.BENCH_SIZES ?? '28m,1m').split(',') as TinyModelSize[];
 const ONLY = process.env.BENCH_PATHS;
 
-const median = (xs: number[]): number => { const s = [...xs].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]!; };
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((x, y) => x - y);
+  return s[Math.floor(s.length / 2)]!;
+};
 
 async function benchSize(size: TinyModelSize, dir: string, placement: Placement): Promise<string> {
   const tokens = TOKENS[size];
@@ -42,7 +56,19 @@ async function benchSize(size: TinyModelSize, dir: string, placement: Placement)
   console.log(`\n${size} model, ${tokens} tokens, 1 thread, cores ${placement}, ${WARMUP} warm-up and ${RUNS} measured rounds:`);
   // (c), (d) and (e) each get their own server, as users on separate machines would: a page would otherwise
   // receive the other paths' events too and wake Chromium during them.
-  const serve = (name: string) => startServe(['--port', '0', '--data-dir', join(dir, `${name}-${size}-${placement}`), '--models-dir', modelsDir, '--threads', '1', '--gpu', 'off']);
+  const serve = (name: string) =>
+    startServe([
+      '--port',
+      '0',
+      '--data-dir',
+      join(dir, `${name}-${size}-${placement}`),
+      '--models-dir',
+      modelsDir,
+      '--threads',
+      '1',
+      '--gpu',
+      'off',
+    ]);
   const servers = [await serve('serve-c'), await serve('serve-d'), await serve('serve-e')];
   const paths: Path[] = [];
   const overheads: number[] = [];
@@ -74,15 +100,29 @@ async function benchSize(size: TinyModelSize, dir: string, placement: Placement)
         if (!Number.isFinite(rate)) throw new Error(`(${p.key}) did not produce ${tokens} tokens`);
         if (round < WARMUP) continue;
         rates.get(p.key)!.push(rate);
-        if (p.key === 'd') { paintCpu += chromiumCpuSeconds() - cpu0; paintWall += (performance.now() - t0) / 1000; }
+        if (p.key === 'd') {
+          paintCpu += chromiumCpuSeconds() - cpu0;
+          paintWall += (performance.now() - t0) / 1000;
+        }
       }
     }
     const m = Object.fromEntries([...rates].map(([k, v]) => [k, median(v)])) as Record<PathKey, number>;
-    if (ONLY) { console.log(m); return ''; }
-    for (const p of paths) console.log(`  (${p.key}) ${p.label}: ${m[p.key].toFixed(1)} tok/s (${rates.get(p.key)!.map((r) => r.toFixed(0)).join(', ')})`);
+    if (ONLY) {
+      console.log(m);
+      return '';
+    }
+    for (const p of paths)
+      console.log(
+        `  (${p.key}) ${p.label}: ${m[p.key].toFixed(1)} tok/s (${rates
+          .get(p.key)!
+          .map((r) => r.toFixed(0))
+          .join(', ')})`,
+      );
     const share = paintCpu / paintWall;
     const overhead = median(overheads.slice(-RUNS));
-    console.log(`  Chromium used ${(share * 100).toFixed(0)}% of a core during (d) runs; Hearth's own time per answer in (b): ${overhead.toFixed(1)} ms`);
+    console.log(
+      `  Chromium used ${(share * 100).toFixed(0)}% of a core during (d) runs; Hearth's own time per answer in (b): ${overhead.toFixed(1)} ms`,
+    );
     const r = (x: number): string => `${x.toFixed(1)} (${(x / m.a).toFixed(3)})`;
     return `| ${size} | ${tokens} | ${m.a.toFixed(1)} | ${r(m.b)} | ${r(m.c)} | ${r(m.d)} | ${r(m.e)} | ${(m.d / m.e).toFixed(3)} | ${overhead.toFixed(1)} ms | ${(share * 100).toFixed(0)}% |`;
   } finally {
@@ -97,7 +137,8 @@ const HEADER = [
 ];
 
 const TITLES: Record<Placement, string> = {
-  isolated: 'Generation on its own core (the benchmark\'s (a) and (b), and each server\'s inference process, on CPU 0; the servers\' main processes and Chromium on the other cores)',
+  isolated:
+    "Generation on its own core (the benchmark's (a) and (b), and each server's inference process, on CPU 0; the servers' main processes and Chromium on the other cores)",
   shared: 'Cores shared (every process wherever the OS schedules it)',
 };
 
@@ -118,7 +159,9 @@ async function main(): Promise<void> {
     t.cleanup();
   }
   if (process.env.BENCH_NO_WRITE || ONLY) return;
-  writeFileSync(join(ROOT, 'bench/RESULTS.md'), `# Benchmark results
+  writeFileSync(
+    join(ROOT, 'bench/RESULTS.md'),
+    `# Benchmark results
 
 Command: \`npm run bench\` (${new Date().toISOString().slice(0, 10)}; ${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'},
 Node ${process.version}, CPU only). One generation thread, greedy decoding (temperature 0, seed ${SEED}).
@@ -137,7 +180,14 @@ one text node, so (d)/(e) is what Hearth's renderer costs beyond any page. "Hear
 (b) minus the generation time the inference process measured itself: what persisting, IPC and batching add to one
 answer. "Chromium CPU" is the browser's CPU time over the wall time of the (d) rounds. Why the ratios sit where
 they do, and what was tried: \`bench/ANALYSIS.md\`.
-`);
+`,
+  );
 }
 
-main().then(() => process.exit(0), (error: unknown) => { console.error(error); process.exit(1); });
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -28,7 +28,16 @@ async function server(name: string) {
   return s;
 }
 
-interface Ev { ph: string; name: string; pid: number; tid: number; tdur?: number; dur?: number; cat?: string; args?: { name?: string } }
+interface Ev {
+  ph: string;
+  name: string;
+  pid: number;
+  tid: number;
+  tdur?: number;
+  dur?: number;
+  cat?: string;
+  args?: { name?: string };
+}
 
 function summarize(file: string): string {
   const events = (JSON.parse(readFileSync(file, 'utf8')) as { traceEvents: Ev[] }).traceEvents;
@@ -52,7 +61,12 @@ function summarize(file: string): string {
     const key = `${thread}: ${e.name}`;
     names.set(key, (names.get(key) ?? 0) + e.tdur / 1000);
   }
-  const top = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `  ${v.toFixed(1).padStart(8)} ms  ${k}`).join('\n');
+  const top = (m: Map<string, number>, n: number) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, v]) => `  ${v.toFixed(1).padStart(8)} ms  ${k}`)
+      .join('\n');
   return `threads (toplevel CPU):\n${top(cpu, 14)}\nevents (inclusive CPU):\n${top(names, 40)}`;
 }
 
@@ -71,11 +85,11 @@ async function main(): Promise<void> {
     const runHearth = async () => {
       await hearth.locator('[data-testid="new-chat"]').click();
       await hearth.locator('[data-testid="composer-input"]').fill(PROMPT);
-      const rate = (TOKENS / await hearth.evaluate<number>(hearthAnswerScript(TOKENS))) * 1000;
+      const rate = (TOKENS / (await hearth.evaluate<number>(hearthAnswerScript(TOKENS)))) * 1000;
       await hearth.locator('[data-testid="send"]').waitFor();
       return rate;
     };
-    const runBare = async () => (TOKENS / await bare.evaluate<number>(barePageScript(sb.token, TOKENS))) * 1000;
+    const runBare = async () => (TOKENS / (await bare.evaluate<number>(barePageScript(sb.token, TOKENS)))) * 1000;
     for (let i = 0; i < 2; i++) console.log('warm', (await runHearth()).toFixed(0), (await runBare()).toFixed(0));
     if (process.env.PROFILE) {
       const cdp = await hearth.context().newCDPSession(hearth);
@@ -83,7 +97,13 @@ async function main(): Promise<void> {
       await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
       await cdp.send('Profiler.start');
       await runHearth();
-      const { profile } = await cdp.send('Profiler.stop') as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[]; samples: number[]; timeDeltas: number[] } };
+      const { profile } = (await cdp.send('Profiler.stop')) as {
+        profile: {
+          nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[];
+          samples: number[];
+          timeDeltas: number[];
+        };
+      };
       const self = new Map<string, number>();
       const byId = new Map(profile.nodes.map((n) => [n.id, n]));
       profile.samples.forEach((id, i) => {
@@ -91,10 +111,19 @@ async function main(): Promise<void> {
         const key = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
         self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
       });
-      console.log([...self].sort((a, b) => b[1] - a[1]).slice(0, 40).map(([k, v]) => `${v.toFixed(1).padStart(8)} ms ${k}`).join('\n'));
+      console.log(
+        [...self]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 40)
+          .map(([k, v]) => `${v.toFixed(1).padStart(8)} ms ${k}`)
+          .join('\n'),
+      );
       return;
     }
-    for (const [name, page, run] of [['hearth', hearth, runHearth], ['bare', bare, runBare]] as const) {
+    for (const [name, page, run] of [
+      ['hearth', hearth, runHearth],
+      ['bare', bare, runBare],
+    ] as const) {
       await page.bringToFront();
       const file = join(t.dir, `${name}.json`);
       await browser.startTracing(page, { path: file, categories: CATEGORIES });
@@ -110,4 +139,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(() => process.exit(0), (e: unknown) => { console.error(e); process.exit(1); });
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

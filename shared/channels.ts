@@ -24,7 +24,12 @@ export const CALL_CHANNELS = [
 ] as const;
 
 export const EVENT_CHANNELS = [
-  'chat:delta', 'chat:end', 'chat:queue', 'engine:state', 'conversations:changed', 'settings:changed',
+  'chat:delta',
+  'chat:end',
+  'chat:queue',
+  'engine:state',
+  'conversations:changed',
+  'settings:changed',
 ] as const;
 
 export type CallChannel = (typeof CALL_CHANNELS)[number];

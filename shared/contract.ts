@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import type { CallChannel, EventChannel } from './channels';
 import {
-  AppInfo, Conversation, ConversationWithMessages, EngineState, Message, MessageStats, MessageStatus, ModelFile, Settings,
+  AppInfo,
+  Conversation,
+  ConversationWithMessages,
+  EngineState,
+  Message,
+  MessageStats,
+  MessageStatus,
+  ModelFile,
+  Settings,
 } from './types';
 
 /**
@@ -46,7 +54,12 @@ export const calls = {
       conversationId: id.nullable(),
       // A lone UTF-16 surrogate cannot be stored (SQLite's UTF-8 makes it U+FFFD), so it becomes U+FFFD here,
       // once, and the reply and the stored message agree. This is String.prototype.toWellFormed, which ES2023 lacks.
-      text: z.string().trim().overwrite((s) => s.replace(/\p{Cs}/gu, '\uFFFD')).min(1).max(200_000),
+      text: z
+        .string()
+        .trim()
+        .overwrite((s) => s.replace(/\p{Cs}/gu, '\uFFFD'))
+        .min(1)
+        .max(200_000),
     }),
     output: z.object({ conversationId: id, userMessage: Message, assistantMessage: Message, streamId: id }),
   },

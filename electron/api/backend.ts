@@ -59,27 +59,54 @@ export function createBackend(o: BackendOptions): Backend {
   const messagesRepo = new MessagesRepo(db);
   const modelsService = models;
   const answers = new AnswerRunner({
-    conversations: conversationsRepo, messages: messagesRepo, settings, events,
+    conversations: conversationsRepo,
+    messages: messagesRepo,
+    settings,
+    events,
     backend: new LocalChatBackend(scheduler),
     resolveModel: () => modelsService.resolveForChat(),
     transaction: (fn) => db.transaction(fn)(),
     ...(o.flushMs !== undefined ? { flushMs: o.flushMs } : {}),
   });
   const conversations = new ConversationsService({
-    conversations: conversationsRepo, messages: messagesRepo, events, stopAnswersIn: (id) => answers.stopIn(id),
+    conversations: conversationsRepo,
+    messages: messagesRepo,
+    events,
+    stopAnswersIn: (id) => answers.stopIn(id),
   });
   const info: AppInfo = {
-    version: o.version, shell: o.shell, modelsDir: o.modelsDir, dataDir: o.dataDir, canPickFiles: !!o.pickFile, demo: !!o.demo,
+    version: o.version,
+    shell: o.shell,
+    modelsDir: o.modelsDir,
+    dataDir: o.dataDir,
+    canPickFiles: !!o.pickFile,
+    demo: !!o.demo,
     notices: recovery ? [{ kind: 'database-recovered', message: recovery.message }] : [],
   };
-  const handlers = createHandlers({ info, conversations, answers, models: modelsService, settings, host, ...(o.pickFile ? { pickFile: o.pickFile } : {}) });
+  const handlers = createHandlers({
+    info,
+    conversations,
+    answers,
+    models: modelsService,
+    settings,
+    host,
+    ...(o.pickFile ? { pickFile: o.pickFile } : {}),
+  });
   let disposed: Promise<void> | null = null;
   return {
-    handlers, events, host, scheduler, conversations, answers, models: modelsService, settings,
-    dispose: (deadlineMs = 3000) => (disposed ??= (async () => {
-      await Promise.race([answers.stopAll(), new Promise((r) => setTimeout(r, deadlineMs))]);
-      await host.dispose(deadlineMs);
-      db.close();
-    })()),
+    handlers,
+    events,
+    host,
+    scheduler,
+    conversations,
+    answers,
+    models: modelsService,
+    settings,
+    dispose: (deadlineMs = 3000) =>
+      (disposed ??= (async () => {
+        await Promise.race([answers.stopAll(), new Promise((r) => setTimeout(r, deadlineMs))]);
+        await host.dispose(deadlineMs);
+        db.close();
+      })()),
   };
 }

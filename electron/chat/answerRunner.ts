@@ -78,11 +78,24 @@ export class AnswerRunner {
         conversations.insert(conversation);
       }
       const userMessage: Message = {
-        id: newId(), conversationId: conversation.id, role: 'user', content: input.text, status: 'complete',
-        error: null, model: null, stats: EMPTY_STATS, createdAt: t,
+        id: newId(),
+        conversationId: conversation.id,
+        role: 'user',
+        content: input.text,
+        status: 'complete',
+        error: null,
+        model: null,
+        stats: EMPTY_STATS,
+        createdAt: t,
       };
       const assistantMessage: Message = {
-        ...userMessage, id: newId(), role: 'assistant', content: '', status: 'streaming', model: modelName, createdAt: t,
+        ...userMessage,
+        id: newId(),
+        role: 'assistant',
+        content: '',
+        status: 'streaming',
+        model: modelName,
+        createdAt: t,
       };
       messages.insert(userMessage);
       messages.insert(assistantMessage);
@@ -92,8 +105,13 @@ export class AnswerRunner {
     events.emit('conversations:changed', { conversationId: conversation.id });
 
     const stream: Stream = {
-      id: assistantMessage.id, conversationId: conversation.id, controller: new AbortController(), done: Promise.resolve(),
-      content: '', seq: -1, ahead: 0,
+      id: assistantMessage.id,
+      conversationId: conversation.id,
+      controller: new AbortController(),
+      done: Promise.resolve(),
+      content: '',
+      seq: -1,
+      ahead: 0,
     };
     this.streams.set(stream.id, stream);
     stream.done = this.run(stream).finally(() => this.streams.delete(stream.id));
@@ -122,7 +140,12 @@ export class AnswerRunner {
   /** Answers being written or waiting, with their text so far (a reconnecting client resyncs from this). */
   active(): ActiveStream[] {
     return [...this.streams.values()].map((s) => ({
-      streamId: s.id, conversationId: s.conversationId, messageId: s.id, content: s.content, seq: s.seq, ahead: s.ahead,
+      streamId: s.id,
+      conversationId: s.conversationId,
+      messageId: s.id,
+      content: s.content,
+      seq: s.seq,
+      ahead: s.ahead,
     }));
   }
 
@@ -141,30 +164,38 @@ export class AnswerRunner {
     let end: Omit<ChatEnd, 'streamId' | 'conversationId' | 'messageId'>;
     try {
       const s = settings.get();
-      const turns = buildTurns(s.systemPrompt, messages.list(conversationId).filter((m) => m.id !== messageId));
-      const result = await this.deps.backend.generate(turns, { maxTokens: s.maxTokens, temperature: s.temperature }, {
-        conversationId,
-        signal,
-        onQueue: (ahead) => {
-          stream.ahead = ahead;
-          events.emit('chat:queue', { ...ids, ahead });
+      const turns = buildTurns(
+        s.systemPrompt,
+        messages.list(conversationId).filter((m) => m.id !== messageId),
+      );
+      const result = await this.deps.backend.generate(
+        turns,
+        { maxTokens: s.maxTokens, temperature: s.temperature },
+        {
+          conversationId,
+          signal,
+          onQueue: (ahead) => {
+            stream.ahead = ahead;
+            events.emit('chat:queue', { ...ids, ahead });
+          },
+          onText: (text) => {
+            content += text;
+            batcher.push(text);
+            if (this.now() - lastSave >= (this.deps.saveMs ?? 1000)) {
+              lastSave = this.now();
+              messages.saveContent(messageId, content);
+            }
+          },
         },
-        onText: (text) => {
-          content += text;
-          batcher.push(text);
-          if (this.now() - lastSave >= (this.deps.saveMs ?? 1000)) {
-            lastSave = this.now();
-            messages.saveContent(messageId, content);
-          }
-        },
-      });
+      );
       const stopped = result.stopReason === 'abort' || signal.aborted;
       end = { status: stopped ? 'stopped' : 'complete', error: stopReason(signal), content: result.text, stats: statsOf(result) };
     } catch (error) {
       const cancelled = error instanceof AppError && error.code === 'CANCELLED';
-      end = (signal.aborted && !(error instanceof AppError && error.code === 'ENGINE_CRASHED')) || cancelled
-        ? { status: 'stopped', error: stopReason(signal) ?? (cancelled ? error.message : null), content, stats: EMPTY_STATS }
-        : { status: 'failed', error: error instanceof Error ? error.message : String(error), content, stats: EMPTY_STATS };
+      end =
+        (signal.aborted && !(error instanceof AppError && error.code === 'ENGINE_CRASHED')) || cancelled
+          ? { status: 'stopped', error: stopReason(signal) ?? (cancelled ? error.message : null), content, stats: EMPTY_STATS }
+          : { status: 'failed', error: error instanceof Error ? error.message : String(error), content, stats: EMPTY_STATS };
     }
     batcher.flush();
     messages.finish(messageId, end.status, end.content, end.error, end.stats);
@@ -181,5 +212,10 @@ function stopReason(signal: AbortSignal): string | null {
 }
 
 function statsOf(r: GenerateResult): MessageStats {
-  return { promptTokens: r.promptTokens, completionTokens: r.completionTokens, timeToFirstTokenMs: r.timeToFirstTokenMs, durationMs: r.durationMs };
+  return {
+    promptTokens: r.promptTokens,
+    completionTokens: r.completionTokens,
+    timeToFirstTokenMs: r.timeToFirstTokenMs,
+    durationMs: r.durationMs,
+  };
 }

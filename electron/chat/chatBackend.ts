@@ -24,7 +24,10 @@ export interface ChatBackend {
 export class LocalChatBackend implements ChatBackend {
   readonly kind = 'local' as const;
 
-  constructor(private readonly scheduler: Scheduler, private readonly client = 'ui') {}
+  constructor(
+    private readonly scheduler: Scheduler,
+    private readonly client = 'ui',
+  ) {}
 
   generate(turns: ChatTurn[], options: GenerateOptions, call: ChatCall): Promise<GenerateResult> {
     return this.scheduler.generate({

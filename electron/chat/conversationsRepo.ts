@@ -1,10 +1,18 @@
 import type Database from 'better-sqlite3';
 import type { Conversation } from '../../shared/types';
 
-interface ConversationRow { id: string; title: string; created_at: number; updated_at: number }
+interface ConversationRow {
+  id: string;
+  title: string;
+  created_at: number;
+  updated_at: number;
+}
 
 const toConversation = (r: ConversationRow): Conversation => ({
-  id: r.id, title: r.title, createdAt: r.created_at, updatedAt: r.updated_at,
+  id: r.id,
+  title: r.title,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
 });
 
 /** The only place conversation rows meet camelCase. */
@@ -26,16 +34,30 @@ export class ConversationsRepo {
         )
         ORDER BY c.updated_at DESC`),
       searchTitle: db.prepare<[string], ConversationRow>(
-        "SELECT * FROM conversations WHERE title LIKE ? ESCAPE '\\' ORDER BY updated_at DESC"),
+        "SELECT * FROM conversations WHERE title LIKE ? ESCAPE '\\' ORDER BY updated_at DESC",
+      ),
     };
   }
 
-  insert(c: Conversation): void { this.stmts.insert.run(c.id, c.title, c.createdAt, c.updatedAt); }
-  get(id: string): Conversation | null { const r = this.stmts.get.get(id); return r ? toConversation(r) : null; }
-  list(): Conversation[] { return this.stmts.list.all().map(toConversation); }
-  rename(id: string, title: string, now: number): void { this.stmts.rename.run(title, now, id); }
-  touch(id: string, now: number): void { this.stmts.touch.run(now, id); }
-  remove(id: string): boolean { return this.stmts.remove.run(id).changes > 0; }
+  insert(c: Conversation): void {
+    this.stmts.insert.run(c.id, c.title, c.createdAt, c.updatedAt);
+  }
+  get(id: string): Conversation | null {
+    const r = this.stmts.get.get(id);
+    return r ? toConversation(r) : null;
+  }
+  list(): Conversation[] {
+    return this.stmts.list.all().map(toConversation);
+  }
+  rename(id: string, title: string, now: number): void {
+    this.stmts.rename.run(title, now, id);
+  }
+  touch(id: string, now: number): void {
+    this.stmts.touch.run(now, id);
+  }
+  remove(id: string): boolean {
+    return this.stmts.remove.run(id).changes > 0;
+  }
 
   /** Conversations whose title or any message matches every word of `query`. */
   search(query: string): Conversation[] {

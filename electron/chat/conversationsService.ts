@@ -22,7 +22,9 @@ export class ConversationsService {
     this.now = deps.now ?? Date.now;
   }
 
-  list(): Conversation[] { return this.deps.conversations.list(); }
+  list(): Conversation[] {
+    return this.deps.conversations.list();
+  }
 
   get(id: string): ConversationWithMessages {
     const c = this.deps.conversations.get(id);
@@ -53,5 +55,7 @@ export class ConversationsService {
     this.deps.events.emit('conversations:changed', { conversationId: id });
   }
 
-  search(query: string): Conversation[] { return this.deps.conversations.search(query); }
+  search(query: string): Conversation[] {
+    return this.deps.conversations.search(query);
+  }
 }

@@ -2,9 +2,19 @@ import type Database from 'better-sqlite3';
 import type { Message, MessageRole, MessageStats, MessageStatus } from '../../shared/types';
 
 interface MessageRow {
-  id: string; conversation_id: string; seq: number; role: MessageRole; content: string; status: MessageStatus;
-  error: string | null; model: string | null; prompt_tokens: number | null; completion_tokens: number | null;
-  ttft_ms: number | null; duration_ms: number | null; created_at: number;
+  id: string;
+  conversation_id: string;
+  seq: number;
+  role: MessageRole;
+  content: string;
+  status: MessageStatus;
+  error: string | null;
+  model: string | null;
+  prompt_tokens: number | null;
+  completion_tokens: number | null;
+  ttft_ms: number | null;
+  duration_ms: number | null;
+  created_at: number;
 }
 
 const toMessage = (r: MessageRow): Message => ({
@@ -16,8 +26,10 @@ const toMessage = (r: MessageRow): Message => ({
   error: r.error,
   model: r.model,
   stats: {
-    promptTokens: r.prompt_tokens, completionTokens: r.completion_tokens,
-    timeToFirstTokenMs: r.ttft_ms, durationMs: r.duration_ms,
+    promptTokens: r.prompt_tokens,
+    completionTokens: r.completion_tokens,
+    timeToFirstTokenMs: r.ttft_ms,
+    durationMs: r.duration_ms,
   },
   createdAt: r.created_at,
 });
@@ -42,28 +54,42 @@ export class MessagesRepo {
         UPDATE messages SET content = @content, status = @status, error = @error, prompt_tokens = @promptTokens,
           completion_tokens = @completionTokens, ttft_ms = @timeToFirstTokenMs, duration_ms = @durationMs
         WHERE id = @id`),
-      failInterrupted: db.prepare(
-        "UPDATE messages SET status = 'failed', error = ? WHERE status = 'streaming'"),
+      failInterrupted: db.prepare("UPDATE messages SET status = 'failed', error = ? WHERE status = 'streaming'"),
     };
   }
 
   insert(m: Omit<Message, 'stats'>): void {
     this.stmts.insert.run({
-      id: m.id, conversationId: m.conversationId, role: m.role, content: m.content, status: m.status,
-      error: m.error, model: m.model, createdAt: m.createdAt,
+      id: m.id,
+      conversationId: m.conversationId,
+      role: m.role,
+      content: m.content,
+      status: m.status,
+      error: m.error,
+      model: m.model,
+      createdAt: m.createdAt,
     });
   }
 
-  list(conversationId: string): Message[] { return this.stmts.list.all(conversationId).map(toMessage); }
-  get(id: string): Message | null { const r = this.stmts.get.get(id); return r ? toMessage(r) : null; }
+  list(conversationId: string): Message[] {
+    return this.stmts.list.all(conversationId).map(toMessage);
+  }
+  get(id: string): Message | null {
+    const r = this.stmts.get.get(id);
+    return r ? toMessage(r) : null;
+  }
 
   /** Saves the text written so far, so a killed app keeps the partial answer. */
-  saveContent(id: string, content: string): void { this.stmts.saveContent.run(content, id); }
+  saveContent(id: string, content: string): void {
+    this.stmts.saveContent.run(content, id);
+  }
 
   finish(id: string, status: Exclude<MessageStatus, 'streaming'>, content: string, error: string | null, stats: MessageStats): void {
     this.stmts.finish.run({ id, content, status, error, ...stats });
   }
 
   /** Answers left `streaming` by a process that died become `failed`; returns how many. */
-  failInterrupted(reason: string): number { return this.stmts.failInterrupted.run(reason).changes; }
+  failInterrupted(reason: string): number {
+    return this.stmts.failInterrupted.run(reason).changes;
+  }
 }

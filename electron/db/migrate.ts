@@ -8,7 +8,10 @@ export interface Migration {
 }
 
 export class DatabaseTooNewError extends Error {
-  constructor(readonly found: number, readonly supported: number) {
+  constructor(
+    readonly found: number,
+    readonly supported: number,
+  ) {
     super(
       `This database was written by a newer Hearth (schema version ${found}; this build knows up to ${supported}). ` +
         'Update Hearth to open it. Nothing was changed.',

@@ -56,7 +56,9 @@ function openSchema(file: string): Omit<OpenedDatabase, 'recovery'> {
   }
 }
 
-const removeDatabase = (file: string): void => { for (const s of ['', '-wal', '-shm']) rmSync(file + s, { force: true }); };
+const removeDatabase = (file: string): void => {
+  for (const s of ['', '-wal', '-shm']) rmSync(file + s, { force: true });
+};
 
 /**
  * Checks the file through a read-only connection (a writer would checkpoint its WAL into the damaged file when it

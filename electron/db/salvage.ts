@@ -45,7 +45,10 @@ export function salvageRows(from: Database.Database, to: Database.Database): Sal
 }
 
 function columns(db: Database.Database, table: string): string[] {
-  return db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${table}')`).all().map((c) => c.name);
+  return db
+    .prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${table}')`)
+    .all()
+    .map((c) => c.name);
 }
 
 /** The rowid span of a table; through its primary-key index when the table's own right edge is unreadable. */

@@ -47,7 +47,9 @@ export function parseCli(argv: string[]): CliOptions {
 }
 
 /** Where the built entries are: out/main, next to worker.js, with the renderer in ../renderer. */
-export interface BuiltPaths { outMain: string }
+export interface BuiltPaths {
+  outMain: string;
+}
 
 export function appVersion(paths: BuiltPaths): string {
   try {
@@ -66,8 +68,14 @@ export async function runHeadless(o: CliOptions, paths: BuiltPaths, extra: { dem
   installCrashHandlers();
   lockDataDir(o.dataDir);
   const backend = createBackend({
-    dataDir: o.dataDir, modelsDir: o.modelsDir, gpu: o.gpu, threads: o.threads, shell: 'headless', version: appVersion(paths),
-    spawner: forkSpawner(join(paths.outMain, 'worker.js')), ...(extra.demo ? { demo: true } : {}),
+    dataDir: o.dataDir,
+    modelsDir: o.modelsDir,
+    gpu: o.gpu,
+    threads: o.threads,
+    shell: 'headless',
+    version: appVersion(paths),
+    spawner: forkSpawner(join(paths.outMain, 'worker.js')),
+    ...(extra.demo ? { demo: true } : {}),
   });
   const server = await startHeadlessServer({ backend, rendererDir: join(paths.outMain, '../renderer'), port: o.port });
   console.log(`Hearth is running at ${server.url}`);

@@ -17,7 +17,18 @@ mkdirSync(modelsDir, { recursive: true });
 writeTinyModel(join(modelsDir, 'hearth-test-1m-varied.gguf'), { size: '1m' });
 writeTinyModel(join(modelsDir, 'hearth-test-1m-says-the.gguf'), { size: '1m', favor: 'the' });
 console.log(`Demo data in ${dir} (random-weights test models: they produce noise, not answers).`);
-const options = parseCli(['--port', String(values.port), '--data-dir', join(dir, 'data'), '--models-dir', modelsDir, '--threads', '1', '--gpu', 'off']);
+const options = parseCli([
+  '--port',
+  String(values.port),
+  '--data-dir',
+  join(dir, 'data'),
+  '--models-dir',
+  modelsDir,
+  '--threads',
+  '1',
+  '--gpu',
+  'off',
+]);
 runHeadless(options, { outMain: __dirname }, { demo: true }).catch((error: unknown) => {
   logError('could not start', error);
   console.error(`Hearth demo could not start: ${error instanceof Error ? error.message : String(error)}`);

@@ -7,7 +7,14 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Backend } from '../api/backend';
 import {
-  contentSecurityPolicy, cookieValue, decoded, hostAllowed, originAllowed, requestUrl, tokensEqual, withoutCspMeta,
+  contentSecurityPolicy,
+  cookieValue,
+  decoded,
+  hostAllowed,
+  originAllowed,
+  requestUrl,
+  tokensEqual,
+  withoutCspMeta,
 } from './security';
 import { MAX_FRAME_BYTES, serveSocket } from './wsTransport';
 
@@ -28,8 +35,14 @@ export interface HeadlessServer {
 }
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.json': 'application/json', '.woff2': 'font/woff2',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
 };
 
 /**
@@ -56,8 +69,11 @@ export async function startHeadlessServer(o: HeadlessServerOptions): Promise<Hea
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const headers = {
-      'Content-Security-Policy': contentSecurityPolicy(port), 'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer', 'X-Frame-Options': 'DENY', 'Cache-Control': 'no-store',
+      'Content-Security-Policy': contentSecurityPolicy(port),
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'X-Frame-Options': 'DENY',
+      'Cache-Control': 'no-store',
     };
     const reply = (status: number, body: string, type = 'text/plain; charset=utf-8', extra: Record<string, string> = {}): void => {
       res.writeHead(status, { ...headers, 'Content-Type': type, ...extra }).end(body);
@@ -67,7 +83,10 @@ export async function startHeadlessServer(o: HeadlessServerOptions): Promise<Hea
     if (!hostAllowed(req, port)) return reply(403, 'Forbidden: wrong Host header.');
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply(405, 'Method not allowed.', undefined, { Allow: 'GET, HEAD' });
     if (url.pathname === '/health') return reply(200, '{"ok":true}', 'application/json');
-    if (url.pathname === '/favicon.ico') { res.writeHead(204, headers).end(); return; }
+    if (url.pathname === '/favicon.ico') {
+      res.writeHead(204, headers).end();
+      return;
+    }
     const fromQuery = tokensEqual(url.searchParams.get('token'), token);
     if (!fromQuery && !tokensEqual(cookieValue(req, cookieName()), token)) {
       return reply(401, 'Hearth needs its access token: open the address the server printed, with ?token=...');
@@ -89,7 +108,9 @@ export async function startHeadlessServer(o: HeadlessServerOptions): Promise<Hea
   }
 
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const refuse = (status: string): void => { socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`); };
+    const refuse = (status: string): void => {
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
+    };
     const url = requestUrl(req);
     if (!url) return refuse('400 Bad Request');
     if (url.pathname !== '/ws' || !hostAllowed(req, port)) return refuse('404 Not Found');
@@ -119,7 +140,9 @@ export async function startHeadlessServer(o: HeadlessServerOptions): Promise<Hea
     token,
     close: async () => {
       for (const c of wss.clients) c.terminate();
-      await new Promise<void>((r) => { wss.close(() => r()); });
+      await new Promise<void>((r) => {
+        wss.close(() => r());
+      });
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     },

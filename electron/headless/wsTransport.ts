@@ -21,9 +21,7 @@ if (longestText === null) throw new Error('chat:send text needs a maximum length
  */
 export const MAX_FRAME_BYTES = longestText * 6 + 64 * 1024;
 
-export type ServerFrame =
-  | { type: 'result'; id: number; envelope: unknown }
-  | { type: 'event'; event: string; payload: unknown };
+export type ServerFrame = { type: 'result'; id: number; envelope: unknown } | { type: 'event'; event: string; payload: unknown };
 
 function parseJson(text: string): unknown {
   try {

@@ -1,6 +1,14 @@
 import type {
-  ChatHistoryItem, ChatModelFunctions, Llama, LlamaChat, LlamaChatResponseChunk, LlamaContext, LlamaContextSequence, LlamaGrammar,
-  LlamaModel, Token,
+  ChatHistoryItem,
+  ChatModelFunctions,
+  Llama,
+  LlamaChat,
+  LlamaChatResponseChunk,
+  LlamaContext,
+  LlamaContextSequence,
+  LlamaGrammar,
+  LlamaModel,
+  Token,
 } from 'node-llama-cpp';
 import { AppError } from '../../shared/errors';
 import { nodeLlamaCpp } from './nodeLlamaCpp';
@@ -52,26 +60,34 @@ export class ChatSlot {
   }
 
   complete(input: ParsedJobInput<'complete'>, signal: AbortSignal, emit: (e: GenerateEvent) => void): Promise<GenerateResult> {
-    return this.track(this.withSequence(input.sequenceKey, async (seq) => {
-      const { LlamaCompletion } = await nodeLlamaCpp();
-      signal = AbortSignal.any([signal, this.disposing.signal]);
-      const completion = new LlamaCompletion({ contextSequence: seq.sequence });
-      const m = meter(seq, signal);
-      try {
-        const r = await completion.generateCompletionWithMeta(input.prompt, {
-          ...sampling(input.options), signal, stopOnAbortSignal: true,
-          onToken: (t) => m.tokens(t.length),
-          onTextChunk: (text) => { m.first(); m.text(text); emit({ kind: 'text', text }); },
-        });
-        return m.result(r.response, '', null, [], toStopReason(r.metadata.stopReason));
-      } catch (error) {
-        return m.abortedOrThrow(error);
-      } finally {
-        completion.dispose({ disposeSequence: false });
-        // A completion leaves raw text in the sequence, not a chat history: the next chat must not reuse it.
-        seq.key = undefined;
-      }
-    }));
+    return this.track(
+      this.withSequence(input.sequenceKey, async (seq) => {
+        const { LlamaCompletion } = await nodeLlamaCpp();
+        signal = AbortSignal.any([signal, this.disposing.signal]);
+        const completion = new LlamaCompletion({ contextSequence: seq.sequence });
+        const m = meter(seq, signal);
+        try {
+          const r = await completion.generateCompletionWithMeta(input.prompt, {
+            ...sampling(input.options),
+            signal,
+            stopOnAbortSignal: true,
+            onToken: (t) => m.tokens(t.length),
+            onTextChunk: (text) => {
+              m.first();
+              m.text(text);
+              emit({ kind: 'text', text });
+            },
+          });
+          return m.result(r.response, '', null, [], toStopReason(r.metadata.stopReason));
+        } catch (error) {
+          return m.abortedOrThrow(error);
+        } finally {
+          completion.dispose({ disposeSequence: false });
+          // A completion leaves raw text in the sequence, not a chat history: the next chat must not reuse it.
+          seq.key = undefined;
+        }
+      }),
+    );
   }
 
   async countTokens(text: string): Promise<number> {
@@ -96,8 +112,7 @@ export class ChatSlot {
 
   private async withSequence<T>(key: string | undefined, run: (seq: Seq) => Promise<T>): Promise<T> {
     const free = this.seqs.filter((s) => !s.busy);
-    const seq = (key !== undefined ? free.find((s) => s.key === key) : undefined)
-      ?? free.sort((a, b) => a.lastUsed - b.lastUsed)[0];
+    const seq = (key !== undefined ? free.find((s) => s.key === key) : undefined) ?? free.sort((a, b) => a.lastUsed - b.lastUsed)[0];
     if (!seq) throw new AppError('BUSY', `All ${this.seqs.length} answer slots of this model are in use.`);
     seq.busy = true;
     seq.lastUsed = ++this.tick;
@@ -114,7 +129,12 @@ export class ChatSlot {
     }
   }
 
-  private async runChat(seq: Seq, input: ParsedJobInput<'generate'>, outer: AbortSignal, emit: (e: GenerateEvent) => void): Promise<GenerateResult> {
+  private async runChat(
+    seq: Seq,
+    input: ParsedJobInput<'generate'>,
+    outer: AbortSignal,
+    emit: (e: GenerateEvent) => void,
+  ): Promise<GenerateResult> {
     const signal = AbortSignal.any([outer, this.disposing.signal]);
     const m = meter(seq, signal);
     const o = input.options;
@@ -124,7 +144,9 @@ export class ChatSlot {
     const structured = await this.structured(o);
     try {
       const base = {
-        ...sampling(o), signal, stopOnAbortSignal: true,
+        ...sampling(o),
+        signal,
+        stopOnAbortSignal: true,
         ...(o.thoughtTokens !== undefined ? { budgets: { thoughtTokens: o.thoughtTokens } } : {}),
         onToken: (t: Token[]) => m.tokens(t.length),
         onResponseChunk: (chunk: LlamaChatResponseChunk) => {
@@ -162,7 +184,10 @@ export class ChatSlot {
         // The schema is checked against node-llama-cpp's subset by the caller (the API layer); here it is data.
         return { grammar: await this.llama.createGrammarForJsonSchema(o.jsonSchema as never) };
       } catch (error) {
-        throw new AppError('BAD_INPUT', `The JSON schema cannot be turned into a grammar: ${error instanceof Error ? error.message : String(error)}`);
+        throw new AppError(
+          'BAD_INPUT',
+          `The JSON schema cannot be turned into a grammar: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     }
     if (o.functions) return { functions: o.functions as ChatModelFunctions };
@@ -190,22 +215,41 @@ function meter(seq: Seq, signal: AbortSignal) {
   let firstAt: number | null = null;
   let completion = 0;
   let text = '';
-  const build = (out: string, thoughts: string, thoughtMs: number | null, calls: GenerateResult['functionCalls'], stopReason: StopReason): GenerateResult => {
+  const build = (
+    out: string,
+    thoughts: string,
+    thoughtMs: number | null,
+    calls: GenerateResult['functionCalls'],
+    stopReason: StopReason,
+  ): GenerateResult => {
     const used = seq.sequence.tokenMeter.diff(before);
     // Each generated token but the last is fed back as input, so the prompt's evaluated part is the rest.
     const evaluatedPrompt = Math.max(0, used.usedInputTokens - Math.max(0, completion - 1));
     const promptTokens = Math.max(evaluatedPrompt, seq.sequence.contextTokens.length - completion);
     return {
-      text: out, thoughts, thoughtMs, functionCalls: calls, stopReason,
-      promptTokens, reusedTokens: Math.max(0, promptTokens - evaluatedPrompt), completionTokens: completion,
+      text: out,
+      thoughts,
+      thoughtMs,
+      functionCalls: calls,
+      stopReason,
+      promptTokens,
+      reusedTokens: Math.max(0, promptTokens - evaluatedPrompt),
+      completionTokens: completion,
       timeToFirstTokenMs: firstAt === null ? null : Math.round(firstAt - started),
-      durationMs: Math.round(performance.now() - started), sequence: seq.index,
+      durationMs: Math.round(performance.now() - started),
+      sequence: seq.index,
     };
   };
   return {
-    tokens: (n: number) => { completion += n; },
-    first: () => { firstAt ??= performance.now(); },
-    text: (t: string) => { text += t; },
+    tokens: (n: number) => {
+      completion += n;
+    },
+    first: () => {
+      firstAt ??= performance.now();
+    },
+    text: (t: string) => {
+      text += t;
+    },
     result: build,
     /**
      * node-llama-cpp throws the signal's reason when it is aborted before the first token, even with
@@ -221,10 +265,14 @@ function meter(seq: Seq, signal: AbortSignal) {
 function toHistory(turns: ChatTurn[]): ChatHistoryItem[] {
   const history: ChatHistoryItem[] = turns.map((t) => {
     switch (t.role) {
-      case 'system': return { type: 'system', text: t.content };
-      case 'user': return { type: 'user', text: t.content };
-      case 'assistant': return { type: 'model', response: [t.content] };
-      default: return t.role satisfies never;
+      case 'system':
+        return { type: 'system', text: t.content };
+      case 'user':
+        return { type: 'user', text: t.content };
+      case 'assistant':
+        return { type: 'model', response: [t.content] };
+      default:
+        return t.role satisfies never;
     }
   });
   history.push({ type: 'model', response: [] });

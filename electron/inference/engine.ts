@@ -11,7 +11,11 @@ const TEST_MODEL_PREFIX = 'Hearth tiny test model';
 /** Below this many parameters, threads cost more in synchronisation than they add (measured: bench/RESULTS.md). */
 const SMALL_MODEL_PARAMS = 100_000_000;
 
-interface VectorSlot<C> { model: LlamaModel; context: C; info: SlotModel }
+interface VectorSlot<C> {
+  model: LlamaModel;
+  context: C;
+  info: SlotModel;
+}
 
 /**
  * One Llama and at most one model in each slot: chat (a context with several sequences), embedding and ranking.
@@ -25,7 +29,10 @@ export class Engine {
   /** Embedding and ranking run one batch at a time on their single sequence. */
   private readonly vectorLock = { embedding: new Mutex(), ranking: new Mutex() };
 
-  constructor(private readonly llama: Llama, private readonly nativeLog: () => string[]) {
+  constructor(
+    private readonly llama: Llama,
+    private readonly nativeLog: () => string[],
+  ) {
     // node-llama-cpp's default is max(cpuMathCores, 4), which oversubscribes small machines.
     llama.maxThreads = llama.cpuMathCores;
   }
@@ -45,7 +52,11 @@ export class Engine {
       const logStart = this.nativeLog().length;
       let model: LlamaModel;
       try {
-        model = await this.llama.loadModel({ modelPath: path, gpuLayers: options.gpuLayers, defaultContextFlashAttention: options.flashAttention === true });
+        model = await this.llama.loadModel({
+          modelPath: path,
+          gpuLayers: options.gpuLayers,
+          defaultContextFlashAttention: options.flashAttention === true,
+        });
       } catch (error) {
         throw new AppError('MODEL_LOAD_FAILED', this.explain(path, error, logStart));
       }
@@ -53,9 +64,14 @@ export class Engine {
         const threads = this.threadsFor(model, options.threads);
         const contextSize = options.contextSize > 0 ? Math.min(options.contextSize, model.trainContextSize) : ('auto' as const);
         const base = {
-          slot, path, name: String(model.fileInfo.metadata?.general?.name ?? path.split(/[\\/]/).pop()),
-          trainContextSize: model.trainContextSize, gpu: this.llama.gpu === false ? 'cpu' : this.llama.gpu,
-          gpuLayers: model.gpuLayers, threads, embeddingSize: model.embeddingVectorSize ?? 0,
+          slot,
+          path,
+          name: String(model.fileInfo.metadata?.general?.name ?? path.split(/[\\/]/).pop()),
+          trainContextSize: model.trainContextSize,
+          gpu: this.llama.gpu === false ? 'cpu' : this.llama.gpu,
+          gpuLayers: model.gpuLayers,
+          threads,
+          embeddingSize: model.embeddingVectorSize ?? 0,
           isTestModel: false,
         };
         base.isTestModel = base.name.startsWith(TEST_MODEL_PREFIX);
@@ -63,11 +79,15 @@ export class Engine {
         switch (slot) {
           case 'chat': {
             const context = await model.createContext({
-              ...common, sequences: options.sequences, flashAttention: options.flashAttention,
+              ...common,
+              sequences: options.sequences,
+              flashAttention: options.flashAttention,
               ...(options.lora.length ? { lora: { adapters: options.lora.map((a) => ({ filePath: a.path, scale: a.scale })) } } : {}),
             });
             this.chat = await ChatSlot.create(this.llama, model, context, {
-              ...base, contextSize: context.contextSize, sequences: context.totalSequences,
+              ...base,
+              contextSize: context.contextSize,
+              sequences: context.totalSequences,
             });
             return this.chat.info;
           }
@@ -183,7 +203,11 @@ export class Engine {
   private explain(path: string, error: unknown, logStart: number): string {
     const name = path.split(/[\\/]/).pop() ?? path;
     const base = error instanceof Error ? error.message : String(error);
-    const native = this.nativeLog().slice(logStart).filter((l) => /^(error|warn)/.test(l)).slice(-4).map((l) => l.replace(/^\w+: /, '').trim());
+    const native = this.nativeLog()
+      .slice(logStart)
+      .filter((l) => /^(error|warn)/.test(l))
+      .slice(-4)
+      .map((l) => l.replace(/^\w+: /, '').trim());
     return `${name} cannot be loaded: ${base}${native.length ? ` (llama.cpp: ${native.join(' | ')})` : ''}`;
   }
 }

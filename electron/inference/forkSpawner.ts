@@ -8,7 +8,11 @@ const TAIL_BYTES = 8192;
 export function forkSpawner(workerPath: string): WorkerSpawner {
   return (init: WorkerInit): WorkerHandle => {
     // execArgv: [] keeps the parent's flags (a TypeScript loader, --inspect) out of the inference process.
-    const child = fork(workerPath, [JSON.stringify(init)], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'advanced', execArgv: [] });
+    const child = fork(workerPath, [JSON.stringify(init)], {
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'advanced',
+      execArgv: [],
+    });
     let tail = '';
     const keep = (chunk: Buffer): void => {
       tail = (tail + chunk.toString('utf8')).slice(-TAIL_BYTES);
@@ -20,7 +24,9 @@ export function forkSpawner(workerPath: string): WorkerSpawner {
     child.on('error', () => undefined);
     return {
       pid: child.pid,
-      postMessage: (m) => { if (child.connected) child.send(m); },
+      postMessage: (m) => {
+        if (child.connected) child.send(m);
+      },
       onMessage: (l) => child.on('message', (m: unknown) => l(m)),
       // 'close' waits for stdio to drain, so the stderr tail holds the native abort message.
       onExit: (l) => child.once('close', (code, signal) => l({ code, signal })),

@@ -4,15 +4,41 @@ import { AppError } from '../../shared/errors';
 
 /** [elements per block, bytes per block] of the ggml types GGUF files use, by type id. */
 const TYPE_SIZES: Record<number, [number, number]> = {
-  0: [1, 4], 1: [1, 2], 2: [32, 18], 3: [32, 20], 6: [32, 22], 7: [32, 24], 8: [32, 34], 9: [32, 36],
-  10: [256, 84], 11: [256, 110], 12: [256, 144], 13: [256, 176], 14: [256, 210], 15: [256, 292],
-  16: [256, 66], 17: [256, 74], 18: [256, 98], 19: [256, 50], 20: [32, 18], 21: [256, 110], 22: [256, 82],
-  23: [256, 136], 24: [1, 1], 25: [1, 2], 26: [1, 4], 27: [1, 8], 28: [1, 8], 29: [256, 56], 30: [1, 2],
-  34: [256, 54], 35: [256, 66], 39: [32, 17],
+  0: [1, 4],
+  1: [1, 2],
+  2: [32, 18],
+  3: [32, 20],
+  6: [32, 22],
+  7: [32, 24],
+  8: [32, 34],
+  9: [32, 36],
+  10: [256, 84],
+  11: [256, 110],
+  12: [256, 144],
+  13: [256, 176],
+  14: [256, 210],
+  15: [256, 292],
+  16: [256, 66],
+  17: [256, 74],
+  18: [256, 98],
+  19: [256, 50],
+  20: [32, 18],
+  21: [256, 110],
+  22: [256, 82],
+  23: [256, 136],
+  24: [1, 1],
+  25: [1, 2],
+  26: [1, 4],
+  27: [1, 8],
+  28: [1, 8],
+  29: [256, 56],
+  30: [1, 2],
+  34: [256, 54],
+  35: [256, 66],
+  39: [32, 17],
 };
 
-const fail = (file: string, why: string): AppError =>
-  new AppError('MODEL_LOAD_FAILED', `${file} cannot be loaded: ${why}`);
+const fail = (file: string, why: string): AppError => new AppError('MODEL_LOAD_FAILED', `${file} cannot be loaded: ${why}`);
 
 /**
  * Checks a GGUF file before llama.cpp sees it: the header parses, the keys whose absence makes llama.cpp
@@ -57,8 +83,11 @@ export async function preflightGguf(path: string): Promise<void> {
     const elements = t.dimensions.reduce<number>((n, d) => n * Number(d), 1);
     const bytes = typeSize ? Math.ceil(elements / typeSize[0]) * typeSize[1] : 0;
     if (start + bytes > size) {
-      throw fail(name, `the file is truncated: tensor "${t.name}" ends at byte ${start + bytes} but the file has only ${size} bytes. ` +
-        'Download it again.');
+      throw fail(
+        name,
+        `the file is truncated: tensor "${t.name}" ends at byte ${start + bytes} but the file has only ${size} bytes. ` +
+          'Download it again.',
+      );
     }
   }
 }

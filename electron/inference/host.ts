@@ -1,7 +1,15 @@
 import { AppError, type ErrorEnvelope } from '../../shared/errors';
 import type { EngineState } from '../../shared/types';
 import {
-  jobs, WorkerMessage, type HostMessage, type JobEvent, type JobInput, type JobName, type JobResult, type Slot, type SlotModel,
+  jobs,
+  WorkerMessage,
+  type HostMessage,
+  type JobEvent,
+  type JobInput,
+  type JobName,
+  type JobResult,
+  type Slot,
+  type SlotModel,
   type WorkerInit,
 } from './protocol';
 
@@ -64,17 +72,25 @@ export class InferenceHost {
   private readonly hangMs: number;
   private readonly crashListeners = new Set<(reason: string) => void>();
 
-  constructor(private readonly spawn: WorkerSpawner, init: WorkerInit, options: HostOptions = {}) {
+  constructor(
+    private readonly spawn: WorkerSpawner,
+    init: WorkerInit,
+    options: HostOptions = {},
+  ) {
     this.gpu = init.gpu;
     this.heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
     this.hangMs = options.hangMs ?? DEFAULT_HANG_MS;
   }
 
   /** The GPU choice the next inference process starts with ('off' after a GPU backend crashed). */
-  get gpuChoice(): WorkerInit['gpu'] { return this.gpu; }
+  get gpuChoice(): WorkerInit['gpu'] {
+    return this.gpu;
+  }
 
   /** The state of the chat slot, which the UI shows. */
-  getState(): EngineState { return this.state; }
+  getState(): EngineState {
+    return this.state;
+  }
 
   onState(listener: (s: EngineState) => void): () => void {
     this.listeners.add(listener);
@@ -88,10 +104,14 @@ export class InferenceHost {
   }
 
   /** What is loaded in a slot of the running process. */
-  loaded(slot: Slot): SlotModel | null { return this.slots.get(slot) ?? null; }
+  loaded(slot: Slot): SlotModel | null {
+    return this.slots.get(slot) ?? null;
+  }
 
   /** The pid of the running inference process, if one runs. */
-  get pid(): number | undefined { return this.worker?.pid; }
+  get pid(): number | undefined {
+    return this.worker?.pid;
+  }
 
   async load(input: JobInput<'load'>): Promise<SlotModel> {
     const chat = input.slot === 'chat';
@@ -124,7 +144,9 @@ export class InferenceHost {
     const abort = (): void => this.worker?.postMessage({ type: 'abort', id });
     const promise = new Promise<unknown>((resolve, reject) => {
       this.pending.set(id, {
-        job, resolve, reject,
+        job,
+        resolve,
+        reject,
         ...(onEvent ? { onEvent: (e: unknown) => onEvent(jobs[job].event.parse(e) as JobEvent<J>) } : {}),
       });
       worker.postMessage({ type: 'job', id, job, input });
@@ -134,7 +156,11 @@ export class InferenceHost {
     return promise
       .then((value) => {
         const parsed = jobs[job].result.safeParse(value);
-        if (!parsed.success) throw new AppError('INTERNAL', `The inference process answered ${job} with a result that does not match the protocol: ${parsed.error.issues[0]?.message}.`);
+        if (!parsed.success)
+          throw new AppError(
+            'INTERNAL',
+            `The inference process answered ${job} with a result that does not match the protocol: ${parsed.error.issues[0]?.message}.`,
+          );
         return parsed.data as JobResult<J>;
       })
       .finally(() => signal?.removeEventListener('abort', abort));
@@ -196,17 +222,23 @@ export class InferenceHost {
   }
 
   private startHeartbeat(worker: WorkerHandle): void {
-    const beat = { timer: setInterval(() => {
-      if (this.worker !== worker) return;
-      // Starting llama.cpp (loading its native libraries) may hold the process's thread for a while on a busy
-      // machine: the hang deadline counts from its first answer, with a longer one for the start.
-      if (performance.now() - beat.lastPong > (beat.ready ? this.hangMs : Math.max(this.hangMs, STARTUP_MS))) {
-        beat.hung = true;
-        worker.kill();
-        return;
-      }
-      worker.postMessage({ type: 'ping', n: ++beat.n });
-    }, this.heartbeatMs), lastPong: performance.now(), n: 0, hung: false, ready: false };
+    const beat = {
+      timer: setInterval(() => {
+        if (this.worker !== worker) return;
+        // Starting llama.cpp (loading its native libraries) may hold the process's thread for a while on a busy
+        // machine: the hang deadline counts from its first answer, with a longer one for the start.
+        if (performance.now() - beat.lastPong > (beat.ready ? this.hangMs : Math.max(this.hangMs, STARTUP_MS))) {
+          beat.hung = true;
+          worker.kill();
+          return;
+        }
+        worker.postMessage({ type: 'ping', n: ++beat.n });
+      }, this.heartbeatMs),
+      lastPong: performance.now(),
+      n: 0,
+      hung: false,
+      ready: false,
+    };
     beat.timer.unref?.();
     this.heartbeat = beat;
   }
@@ -269,7 +301,9 @@ const fromEnvelope = (e: ErrorEnvelope): AppError => new AppError(e.code, e.mess
 
 /** The line of a dying process's output that says why: the last error-looking one, else the last one. */
 export function lastLine(text: string): string {
-  const lines = text.split('\n').map((l) => l.trim())
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
     .filter((l) => l && !/^Node\.js v\d/.test(l) && !l.startsWith('at ') && !/\(.*\+0x[0-9a-f]+\)\[0x/i.test(l));
   const telling = lines.filter((l) => TELLING.test(l));
   return (telling.at(-1) ?? lines.at(-1) ?? '').slice(0, 300);

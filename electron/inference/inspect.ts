@@ -17,7 +17,12 @@ export async function inspectGguf(llama: Llama, input: ParsedJobInput<'inspect'>
   if (!remote) await preflightGguf(input.source);
   let info;
   try {
-    info = await readGgufFileInfo(input.source, { sourceType: remote ? 'network' : 'filesystem', signal, readTensorInfo: true, logWarnings: false });
+    info = await readGgufFileInfo(input.source, {
+      sourceType: remote ? 'network' : 'filesystem',
+      signal,
+      readTensorInfo: true,
+      logWarnings: false,
+    });
   } catch (error) {
     throw new AppError('BAD_INPUT', `${input.source} cannot be read as GGUF: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -26,7 +31,9 @@ export async function inspectGguf(llama: Llama, input: ParsedJobInput<'inspect'>
   const fileType = general?.file_type;
   const fit = await insights.configurationResolver.resolveAndScoreConfig({ targetContextSize: input.contextSize });
   const context = insights.estimateContextResourceRequirements({
-    contextSize: input.contextSize, modelGpuLayers: fit.resolvedValues.gpuLayers, sequences: input.sequences,
+    contextSize: input.contextSize,
+    modelGpuLayers: fit.resolvedValues.gpuLayers,
+    sequences: input.sequences,
   });
   const sizeBytes = remote ? insights.modelSize : (await stat(input.source)).size;
   return {

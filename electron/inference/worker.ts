@@ -9,7 +9,10 @@ import { Engine } from './engine';
 import { nodeLlamaCpp } from './nodeLlamaCpp';
 import { GpuChoice, HostMessage, jobs, type JobName, type WorkerMessage } from './protocol';
 
-interface ParentPort { on(event: 'message', cb: (e: { data: unknown }) => void): void; postMessage(m: unknown): void }
+interface ParentPort {
+  on(event: 'message', cb: (e: { data: unknown }) => void): void;
+  postMessage(m: unknown): void;
+}
 const parentPort: ParentPort | undefined = Reflect.get(process, 'parentPort');
 
 function send(message: WorkerMessage): void {
@@ -56,7 +59,10 @@ const enginePromise = (async () => {
     const why = /NoBinaryFound/i.test(`${detail} ${name}`)
       ? `this machine has no working ${gpu.toUpperCase()} setup (GPU, driver or runtime) that llama.cpp can use`
       : detail;
-    throw new AppError('ENGINE_UNAVAILABLE', `llama.cpp could not start with --gpu ${gpu}: ${why}. Start Hearth with --gpu auto (or off) instead.`);
+    throw new AppError(
+      'ENGINE_UNAVAILABLE',
+      `llama.cpp could not start with --gpu ${gpu}: ${why}. Start Hearth with --gpu auto (or off) instead.`,
+    );
   });
   send({ type: 'ready', gpu: llama.gpu === false ? 'cpu' : llama.gpu });
   return new Engine(llama, () => nativeLog);
@@ -75,16 +81,26 @@ const TEXT_FLUSH_MS = 25;
 
 function run(job: JobName, engine: Engine, input: unknown, signal: AbortSignal, emit: (e: unknown) => void): Promise<unknown> | unknown {
   switch (job) {
-    case 'load': return engine.load(jobs.load.input.parse(input));
-    case 'unload': return engine.unload(jobs.unload.input.parse(input).slot).then(() => null);
-    case 'generate': return engine.generate(jobs.generate.input.parse(input), signal, emit);
-    case 'complete': return engine.complete(jobs.complete.input.parse(input), signal, emit);
-    case 'embed': return engine.embed(jobs.embed.input.parse(input), signal, (done) => emit({ done }));
-    case 'rank': return engine.rank(jobs.rank.input.parse(input), signal);
-    case 'tokenize': return engine.tokenize(jobs.tokenize.input.parse(input));
-    case 'inspect': return engine.inspect(jobs.inspect.input.parse(input), signal);
-    case 'status': return engine.status();
-    default: return job satisfies never;
+    case 'load':
+      return engine.load(jobs.load.input.parse(input));
+    case 'unload':
+      return engine.unload(jobs.unload.input.parse(input).slot).then(() => null);
+    case 'generate':
+      return engine.generate(jobs.generate.input.parse(input), signal, emit);
+    case 'complete':
+      return engine.complete(jobs.complete.input.parse(input), signal, emit);
+    case 'embed':
+      return engine.embed(jobs.embed.input.parse(input), signal, (done) => emit({ done }));
+    case 'rank':
+      return engine.rank(jobs.rank.input.parse(input), signal);
+    case 'tokenize':
+      return engine.tokenize(jobs.tokenize.input.parse(input));
+    case 'inspect':
+      return engine.inspect(jobs.inspect.input.parse(input), signal);
+    case 'status':
+      return engine.status();
+    default:
+      return job satisfies never;
   }
 }
 

@@ -7,7 +7,11 @@ const Holder = z.object({ pid: z.number().int(), startedAt: z.number() });
 type Holder = z.infer<typeof Holder>;
 
 export class DataDirLockedError extends Error {
-  constructor(readonly dataDir: string, readonly holder: Holder | null, readonly lockFile: string) {
+  constructor(
+    readonly dataDir: string,
+    readonly holder: Holder | null,
+    readonly lockFile: string,
+  ) {
     const who = holder ? `process ${holder.pid}, started ${new Date(holder.startedAt).toISOString()}` : 'a process that is starting';
     super(
       `Another Hearth (${who}) is already using the data folder ` +

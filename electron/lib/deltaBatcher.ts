@@ -8,7 +8,10 @@ export class DeltaBatcher {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private lastFlush = -Infinity;
 
-  constructor(private readonly intervalMs: number, private readonly onFlush: (text: string) => void) {}
+  constructor(
+    private readonly intervalMs: number,
+    private readonly onFlush: (text: string) => void,
+  ) {}
 
   push(text: string): void {
     if (!text) return;

@@ -48,8 +48,12 @@ export class LogFile {
     return join(this.o.dir, `hearth-${dayOf(this.now())}.log`);
   }
 
-  warn(message: string, error?: unknown): void { this.write('warn', message, error); }
-  error(message: string, error?: unknown): void { this.write('error', message, error); }
+  warn(message: string, error?: unknown): void {
+    this.write('warn', message, error);
+  }
+  error(message: string, error?: unknown): void {
+    this.write('error', message, error);
+  }
 
   private write(level: string, message: string, error: unknown): void {
     const now = this.now();
@@ -57,7 +61,10 @@ export class LogFile {
     try {
       if (dayOf(now) !== this.day) this.rotate(now);
       const text = error === undefined ? message : `${message}: ${describeError(error)}`;
-      appendFileSync(this.path(), `${new Date(now).toISOString()} ${level} [${this.o.processName} ${process.pid}] ${text.slice(0, MAX_ENTRY_CHARS)}\n`);
+      appendFileSync(
+        this.path(),
+        `${new Date(now).toISOString()} ${level} [${this.o.processName} ${process.pid}] ${text.slice(0, MAX_ENTRY_CHARS)}\n`,
+      );
     } catch {
       // nothing better to do
     }
@@ -84,8 +91,12 @@ export function startLog(o: LogOptions): LogFile {
   return current;
 }
 
-export function logWarn(message: string, error?: unknown): void { current?.warn(message, error); }
-export function logError(message: string, error?: unknown): void { current?.error(message, error); }
+export function logWarn(message: string, error?: unknown): void {
+  current?.warn(message, error);
+}
+export function logError(message: string, error?: unknown): void {
+  current?.error(message, error);
+}
 
 /**
  * Logs uncaught exceptions (then exits, as Node would: the process is in an unknown state), unhandled promise

@@ -17,7 +17,13 @@ export interface TinyModelOptions {
   license?: string;
 }
 
-interface Shape { embd: number; layers: number; ff: number; vocab: number; heads: number }
+interface Shape {
+  embd: number;
+  layers: number;
+  ff: number;
+  vocab: number;
+  heads: number;
+}
 
 const SHAPES: Record<TinyModelSize, Shape> = {
   '1m': { embd: 128, layers: 4, ff: 352, vocab: 512, heads: 4 },
@@ -32,11 +38,22 @@ const CHATML_TEMPLATE =
 const WORDS = ['the', 'a', 'is', 'and', 'of', 'to', 'in', 'it', 'you', 'that', 'Hello', 'world', 'model', 'local', 'fire', 'hearth'];
 
 // GGUF metadata value types and ggml tensor types used here.
-const T_U32 = 4, T_I32 = 5, T_F32 = 6, T_BOOL = 7, T_STR = 8, T_ARR = 9, T_U64 = 10;
-const GGML_F32 = 0, GGML_Q8_0 = 8;
+const T_U32 = 4,
+  T_I32 = 5,
+  T_F32 = 6,
+  T_BOOL = 7,
+  T_STR = 8,
+  T_ARR = 9,
+  T_U64 = 10;
+const GGML_F32 = 0,
+  GGML_Q8_0 = 8;
 const ALIGN = 32;
 const FAVOR_DIM = 0;
-const TOKEN_NORMAL = 1, TOKEN_UNKNOWN = 2, TOKEN_CONTROL = 3, TOKEN_UNUSED = 5, TOKEN_BYTE = 6;
+const TOKEN_NORMAL = 1,
+  TOKEN_UNKNOWN = 2,
+  TOKEN_CONTROL = 3,
+  TOKEN_UNUSED = 5,
+  TOKEN_BYTE = 6;
 
 type MetaValue =
   | { t: 'u32' | 'i32' | 'f32' | 'u64'; v: number }
@@ -49,35 +66,100 @@ type MetaValue =
 class ByteWriter {
   private chunks: Buffer[] = [];
   length = 0;
-  push(b: Buffer): void { this.chunks.push(b); this.length += b.length; }
-  u32(n: number): void { const b = Buffer.alloc(4); b.writeUInt32LE(n); this.push(b); }
-  i32(n: number): void { const b = Buffer.alloc(4); b.writeInt32LE(n); this.push(b); }
-  u64(n: number): void { const b = Buffer.alloc(8); b.writeBigUInt64LE(BigInt(n)); this.push(b); }
-  f32(n: number): void { const b = Buffer.alloc(4); b.writeFloatLE(n); this.push(b); }
-  str(s: string): void { const b = Buffer.from(s, 'utf8'); this.u64(b.length); this.push(b); }
-  pad(): void { const r = this.length % ALIGN; if (r) this.push(Buffer.alloc(ALIGN - r)); }
-  concat(): Buffer { return Buffer.concat(this.chunks, this.length); }
+  push(b: Buffer): void {
+    this.chunks.push(b);
+    this.length += b.length;
+  }
+  u32(n: number): void {
+    const b = Buffer.alloc(4);
+    b.writeUInt32LE(n);
+    this.push(b);
+  }
+  i32(n: number): void {
+    const b = Buffer.alloc(4);
+    b.writeInt32LE(n);
+    this.push(b);
+  }
+  u64(n: number): void {
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64LE(BigInt(n));
+    this.push(b);
+  }
+  f32(n: number): void {
+    const b = Buffer.alloc(4);
+    b.writeFloatLE(n);
+    this.push(b);
+  }
+  str(s: string): void {
+    const b = Buffer.from(s, 'utf8');
+    this.u64(b.length);
+    this.push(b);
+  }
+  pad(): void {
+    const r = this.length % ALIGN;
+    if (r) this.push(Buffer.alloc(ALIGN - r));
+  }
+  concat(): Buffer {
+    return Buffer.concat(this.chunks, this.length);
+  }
 }
 
 function writeMeta(w: ByteWriter, key: string, m: MetaValue): void {
   w.str(key);
   switch (m.t) {
-    case 'u32': w.u32(T_U32); w.u32(m.v); break;
-    case 'i32': w.u32(T_I32); w.i32(m.v); break;
-    case 'f32': w.u32(T_F32); w.f32(m.v); break;
-    case 'u64': w.u32(T_U64); w.u64(m.v); break;
-    case 'bool': w.u32(T_BOOL); w.push(Buffer.from([m.v ? 1 : 0])); break;
-    case 'str': w.u32(T_STR); w.str(m.v); break;
-    case 'strs': w.u32(T_ARR); w.u32(T_STR); w.u64(m.v.length); for (const s of m.v) w.str(s); break;
-    case 'f32s': w.u32(T_ARR); w.u32(T_F32); w.u64(m.v.length); for (const n of m.v) w.f32(n); break;
-    case 'i32s': w.u32(T_ARR); w.u32(T_I32); w.u64(m.v.length); for (const n of m.v) w.i32(n); break;
-    default: m satisfies never;
+    case 'u32':
+      w.u32(T_U32);
+      w.u32(m.v);
+      break;
+    case 'i32':
+      w.u32(T_I32);
+      w.i32(m.v);
+      break;
+    case 'f32':
+      w.u32(T_F32);
+      w.f32(m.v);
+      break;
+    case 'u64':
+      w.u32(T_U64);
+      w.u64(m.v);
+      break;
+    case 'bool':
+      w.u32(T_BOOL);
+      w.push(Buffer.from([m.v ? 1 : 0]));
+      break;
+    case 'str':
+      w.u32(T_STR);
+      w.str(m.v);
+      break;
+    case 'strs':
+      w.u32(T_ARR);
+      w.u32(T_STR);
+      w.u64(m.v.length);
+      for (const s of m.v) w.str(s);
+      break;
+    case 'f32s':
+      w.u32(T_ARR);
+      w.u32(T_F32);
+      w.u64(m.v.length);
+      for (const n of m.v) w.f32(n);
+      break;
+    case 'i32s':
+      w.u32(T_ARR);
+      w.u32(T_I32);
+      w.u64(m.v.length);
+      for (const n of m.v) w.i32(n);
+      break;
+    default:
+      m satisfies never;
   }
 }
 
 function fnv1a(s: string): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193); }
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
   return h >>> 0;
 }
 
@@ -112,12 +194,12 @@ export function toHalf(value: number): number {
     let half = mant >>> shift;
     const rem = mant & ((1 << shift) - 1);
     const mid = 1 << (shift - 1);
-    if (rem > mid || (rem === mid && (half & 1))) half++;
+    if (rem > mid || (rem === mid && half & 1)) half++;
     return sign | half;
   }
   let half = (e << 10) | (mant >>> 13);
   const rem = mant & 0x1fff;
-  if (rem > 0x1000 || (rem === 0x1000 && (half & 1))) half++;
+  if (rem > 0x1000 || (rem === 0x1000 && half & 1)) half++;
   return sign | half;
 }
 
@@ -136,14 +218,28 @@ function quantizeQ8_0(values: Float32Array): Buffer {
   return out;
 }
 
-interface Tensor { name: string; dims: number[]; type: number; data: Buffer }
+interface Tensor {
+  name: string;
+  dims: number[];
+  type: number;
+  data: Buffer;
+}
 
 function buildVocab(size: number, favor?: string): { tokens: string[]; types: number[]; scores: number[] } {
   const tokens: string[] = ['<unk>', '<s>', '</s>', '<|im_start|>', '<|im_end|>'];
   const types: number[] = [TOKEN_UNKNOWN, TOKEN_CONTROL, TOKEN_CONTROL, TOKEN_CONTROL, TOKEN_CONTROL];
-  for (let i = 0; i < 256; i++) { tokens.push(`<0x${i.toString(16).toUpperCase().padStart(2, '0')}>`); types.push(TOKEN_BYTE); }
+  for (let i = 0; i < 256; i++) {
+    tokens.push(`<0x${i.toString(16).toUpperCase().padStart(2, '0')}>`);
+    types.push(TOKEN_BYTE);
+  }
   const seen = new Set(tokens);
-  const add = (t: string): void => { if (!seen.has(t) && tokens.length < size) { seen.add(t); tokens.push(t); types.push(TOKEN_NORMAL); } };
+  const add = (t: string): void => {
+    if (!seen.has(t) && tokens.length < size) {
+      seen.add(t);
+      tokens.push(t);
+      types.push(TOKEN_NORMAL);
+    }
+  };
   add('\u2581');
   for (let c = 0x21; c < 0x7f; c++) add(String.fromCharCode(c));
   // Whole words are reachable through their prefixes, the way SentencePiece merges left to right.
@@ -151,7 +247,12 @@ function buildVocab(size: number, favor?: string): { tokens: string[]; types: nu
     const piece = `\u2581${word}`;
     for (let i = 2; i <= piece.length; i++) add(piece.slice(0, i));
   }
-  while (tokens.length < size) { const t = `<unused${tokens.length}>`; seen.add(t); tokens.push(t); types.push(TOKEN_UNUSED); }
+  while (tokens.length < size) {
+    const t = `<unused${tokens.length}>`;
+    seen.add(t);
+    tokens.push(t);
+    types.push(TOKEN_UNUSED);
+  }
   const scores = tokens.map((t, i) => (types[i] === TOKEN_NORMAL ? -i + t.length * 1000 : 0));
   return { tokens, types, scores };
 }
@@ -185,7 +286,9 @@ export function buildTinyModel(options: TinyModelOptions = {}): Buffer {
   };
   // Favoring: residual dimension FAVOR_DIM is 1 in every embedding and nothing writes to it, and the output
   // row of the favored token reads it with a large weight, so greedy decoding picks that token every time.
-  const zeroRow = (cols: number) => (v: Float32Array) => { if (favor) v.fill(0, FAVOR_DIM * cols, (FAVOR_DIM + 1) * cols); };
+  const zeroRow = (cols: number) => (v: Float32Array) => {
+    if (favor) v.fill(0, FAVOR_DIM * cols, (FAVOR_DIM + 1) * cols);
+  };
   weights('token_embd.weight', embd, shape.vocab, favor ? 0.05 : 1, (v) => {
     if (favor) for (let t = 0; t < shape.vocab; t++) v[t * embd + FAVOR_DIM] = 1;
   });
@@ -202,11 +305,16 @@ export function buildTinyModel(options: TinyModelOptions = {}): Buffer {
     weights(`${p}ffn_down.weight`, ff, embd, scale, zeroRow(ff));
   }
   ones('output_norm.weight');
-  weights('output.weight', embd, shape.vocab, favor ? 0.1 : 0.5, (v) => { if (favorToken >= 0) v[favorToken * embd + FAVOR_DIM] = 50; });
+  weights('output.weight', embd, shape.vocab, favor ? 0.1 : 0.5, (v) => {
+    if (favorToken >= 0) v[favorToken * embd + FAVOR_DIM] = 50;
+  });
 
   const meta: Array<[string, MetaValue]> = [
     ['general.architecture', { t: 'str', v: 'llama' }],
-    ['general.name', { t: 'str', v: options.name ?? `Hearth tiny test model (${size}, random weights${favor ? `, favors "${favor}"` : ''})` }],
+    [
+      'general.name',
+      { t: 'str', v: options.name ?? `Hearth tiny test model (${size}, random weights${favor ? `, favors "${favor}"` : ''})` },
+    ],
     ['general.license', { t: 'str', v: options.license ?? 'mit' }],
     ['general.alignment', { t: 'u32', v: ALIGN }],
     ['general.file_type', { t: 'u32', v: 7 }],
@@ -247,7 +355,10 @@ export function buildTinyModel(options: TinyModelOptions = {}): Buffer {
     offset += Math.ceil(t.data.length / ALIGN) * ALIGN;
   }
   out.pad();
-  for (const t of tensors) { out.push(t.data); out.pad(); }
+  for (const t of tensors) {
+    out.push(t.data);
+    out.pad();
+  }
   return out.concat();
 }
 

@@ -25,34 +25,46 @@ function start(): void {
   });
 
   app.on('second-instance', () => {
-    if (win) { if (win.isMinimized()) win.restore(); win.focus(); }
+    if (win) {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    }
   });
 
-  app.whenReady().then(() => {
-    // The same folder may be in use by a headless server (`npm run serve` defaults to it).
-    lockDataDir(dataDir);
-    backend = createBackend({
-      dataDir,
-      modelsDir: join(dataDir, 'models'),
-      spawner: utilitySpawner(join(__dirname, 'worker.js')),
-      gpu: 'auto',
-      threads: 0,
-      shell: 'desktop',
-      version: app.getVersion(),
-      pickFile: async () => {
-        const options = { title: 'Open a GGUF model', properties: ['openFile' as const], filters: [{ name: 'GGUF models', extensions: ['gguf'] }] };
-        const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
-        return result.canceled ? null : (result.filePaths[0] ?? null);
-      },
+  app
+    .whenReady()
+    .then(() => {
+      // The same folder may be in use by a headless server (`npm run serve` defaults to it).
+      lockDataDir(dataDir);
+      backend = createBackend({
+        dataDir,
+        modelsDir: join(dataDir, 'models'),
+        spawner: utilitySpawner(join(__dirname, 'worker.js')),
+        gpu: 'auto',
+        threads: 0,
+        shell: 'desktop',
+        version: app.getVersion(),
+        pickFile: async () => {
+          const options = {
+            title: 'Open a GGUF model',
+            properties: ['openFile' as const],
+            filters: [{ name: 'GGUF models', extensions: ['gguf'] }],
+          };
+          const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+          return result.canceled ? null : (result.filePaths[0] ?? null);
+        },
+      });
+      registerIpc(backend, isAppUrl, () => win?.webContents ?? null);
+      win = createMainWindow();
+      win.on('closed', () => {
+        win = null;
+      });
+    })
+    .catch((error: unknown) => {
+      logError('could not start', error);
+      dialog.showErrorBox('Hearth could not start', error instanceof Error ? error.message : String(error));
+      app.exit(1);
     });
-    registerIpc(backend, isAppUrl, () => win?.webContents ?? null);
-    win = createMainWindow();
-    win.on('closed', () => { win = null; });
-  }).catch((error: unknown) => {
-    logError('could not start', error);
-    dialog.showErrorBox('Hearth could not start', error instanceof Error ? error.message : String(error));
-    app.exit(1);
-  });
 
   app.on('window-all-closed', () => app.quit());
 

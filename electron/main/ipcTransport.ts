@@ -16,7 +16,8 @@ export function registerIpc(backend: Backend, isAppUrl: (url: string) => boolean
     ipcMain.handle(channel, (event, input: unknown) =>
       allowed(event)
         ? dispatch(backend.handlers, channel, input)
-        : { ok: false, error: { code: 'FORBIDDEN', message: 'This frame may not call Hearth.' } });
+        : { ok: false, error: { code: 'FORBIDDEN', message: 'This frame may not call Hearth.' } },
+    );
   }
   const unsubscribe = backend.events.subscribe((event, payload) => {
     const wc = target();

@@ -7,18 +7,28 @@ export function utilitySpawner(workerPath: string): WorkerSpawner {
   return (init: WorkerInit): WorkerHandle => {
     const child = utilityProcess.fork(workerPath, [JSON.stringify(init)], { stdio: 'pipe', serviceName: 'Hearth inference' });
     let tail = '';
-    const keep = (chunk: Buffer): void => { tail = (tail + chunk.toString('utf8')).slice(-8192); };
+    const keep = (chunk: Buffer): void => {
+      tail = (tail + chunk.toString('utf8')).slice(-8192);
+    };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
     let alive = true;
-    child.once('exit', () => { alive = false; });
+    child.once('exit', () => {
+      alive = false;
+    });
     return {
-      get pid() { return child.pid; },
-      postMessage: (m) => { if (alive) child.postMessage(m); },
+      get pid() {
+        return child.pid;
+      },
+      postMessage: (m) => {
+        if (alive) child.postMessage(m);
+      },
       onMessage: (l) => child.on('message', (m: unknown) => l(m)),
       onExit: (l) => child.once('exit', (code) => l({ code, signal: null })),
       stderrTail: () => tail,
-      kill: () => { child.kill(); },
+      kill: () => {
+        child.kill();
+      },
     };
   };
 }

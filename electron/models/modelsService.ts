@@ -93,9 +93,12 @@ export class ModelsService {
       this.scheduler.select(only.path);
       return { name: only.fileName, path: only.path };
     }
-    throw new AppError('NO_MODEL', models.length === 0
-      ? `There is no model yet. Put a .gguf file in ${this.options.modelsDir}, or open one from the model picker.`
-      : 'Pick a model first: choose one in the model picker at the top.');
+    throw new AppError(
+      'NO_MODEL',
+      models.length === 0
+        ? `There is no model yet. Put a .gguf file in ${this.options.modelsDir}, or open one from the model picker.`
+        : 'Pick a model first: choose one in the model picker at the top.',
+    );
   }
 
   /** Load options for a slot, from the settings; the answers at once are lowered where memory is short. */

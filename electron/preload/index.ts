@@ -11,7 +11,9 @@ function on(event: string, listener: (payload: unknown) => void): () => void {
   if (!isEventChannel(event)) throw new Error(`unknown event ${event}`);
   const wrapped = (_e: IpcRendererEvent, payload: unknown): void => listener(payload);
   ipcRenderer.on(event, wrapped);
-  return () => { ipcRenderer.removeListener(event, wrapped); };
+  return () => {
+    ipcRenderer.removeListener(event, wrapped);
+  };
 }
 
 contextBridge.exposeInMainWorld('hearth', { call, on, events: [...EVENT_CHANNELS] });

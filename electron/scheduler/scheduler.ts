@@ -64,7 +64,10 @@ export class Scheduler {
   private selectedChat: string | null = null;
   private readonly embedBatch: number;
 
-  constructor(private readonly host: InferenceHost, private readonly options: SchedulerOptions) {
+  constructor(
+    private readonly host: InferenceHost,
+    private readonly options: SchedulerOptions,
+  ) {
     this.embedBatch = options.embedBatch ?? 32;
   }
 
@@ -74,14 +77,24 @@ export class Scheduler {
   }
 
   /** The chat model that answers jobs that name none. */
-  get chatModel(): string | null { return this.selectedChat; }
-
-  generate(req: JobRequest & { model?: string; input: JobInput<'generate'>; onEvent?: (e: JobEvent<'generate'>) => void }): Promise<JobResult<'generate'>> {
-    return this.enqueue(req, 'chat', req.model ?? null, (signal) => this.host.job('generate', req.input, { signal, ...(req.onEvent ? { onEvent: req.onEvent } : {}) }));
+  get chatModel(): string | null {
+    return this.selectedChat;
   }
 
-  complete(req: JobRequest & { model?: string; input: JobInput<'complete'>; onEvent?: (e: JobEvent<'complete'>) => void }): Promise<JobResult<'complete'>> {
-    return this.enqueue(req, 'chat', req.model ?? null, (signal) => this.host.job('complete', req.input, { signal, ...(req.onEvent ? { onEvent: req.onEvent } : {}) }));
+  generate(
+    req: JobRequest & { model?: string; input: JobInput<'generate'>; onEvent?: (e: JobEvent<'generate'>) => void },
+  ): Promise<JobResult<'generate'>> {
+    return this.enqueue(req, 'chat', req.model ?? null, (signal) =>
+      this.host.job('generate', req.input, { signal, ...(req.onEvent ? { onEvent: req.onEvent } : {}) }),
+    );
+  }
+
+  complete(
+    req: JobRequest & { model?: string; input: JobInput<'complete'>; onEvent?: (e: JobEvent<'complete'>) => void },
+  ): Promise<JobResult<'complete'>> {
+    return this.enqueue(req, 'chat', req.model ?? null, (signal) =>
+      this.host.job('complete', req.input, { signal, ...(req.onEvent ? { onEvent: req.onEvent } : {}) }),
+    );
   }
 
   /** Embeds in batches; between batches, answers with a higher priority take the engine first. */
@@ -99,7 +112,9 @@ export class Scheduler {
   }
 
   rank(req: JobRequest & { model: string; query: string; documents: string[] }): Promise<JobResult<'rank'>> {
-    return this.enqueue(req, 'ranking', req.model, (signal) => this.host.job('rank', { query: req.query, documents: req.documents }, { signal }));
+    return this.enqueue(req, 'ranking', req.model, (signal) =>
+      this.host.job('rank', { query: req.query, documents: req.documents }, { signal }),
+    );
   }
 
   /** Quick jobs that need no sequence run at once. */
@@ -133,7 +148,11 @@ export class Scheduler {
   snapshot(): { running: Record<Slot, number>; queued: Record<Slot, number> } {
     const count = (slot: Slot): number => this.queue.filter((t) => t.slot === slot).length;
     return {
-      running: { chat: this.running.get('chat')!.size, embedding: this.running.get('embedding')!.size, ranking: this.running.get('ranking')!.size },
+      running: {
+        chat: this.running.get('chat')!.size,
+        embedding: this.running.get('embedding')!.size,
+        ranking: this.running.get('ranking')!.size,
+      },
       queued: { chat: count('chat'), embedding: count('embedding'), ranking: count('ranking') },
     };
   }
@@ -152,19 +171,35 @@ export class Scheduler {
     req.signal?.addEventListener('abort', onAbort, { once: true });
     return new Promise<unknown>((resolve, reject) => {
       const task: Task = {
-        id: this.nextId++, client: req.client, priority: req.priority, slot, model, controller, run, resolve, reject,
+        id: this.nextId++,
+        client: req.client,
+        priority: req.priority,
+        slot,
+        model,
+        controller,
+        run,
+        resolve,
+        reject,
         ...(req.onQueue ? { onQueue: req.onQueue } : {}),
         release: () => req.signal?.removeEventListener('abort', onAbort),
       };
       // A job cancelled while it waits leaves the queue at once.
-      controller.signal.addEventListener('abort', () => {
-        const i = this.queue.indexOf(task);
-        if (i < 0) return;
-        this.queue.splice(i, 1);
-        task.release();
-        reject(controller.signal.reason instanceof AppError ? controller.signal.reason : new AppError('CANCELLED', 'Cancelled before it started.'));
-        this.notifyQueue();
-      }, { once: true });
+      controller.signal.addEventListener(
+        'abort',
+        () => {
+          const i = this.queue.indexOf(task);
+          if (i < 0) return;
+          this.queue.splice(i, 1);
+          task.release();
+          reject(
+            controller.signal.reason instanceof AppError
+              ? controller.signal.reason
+              : new AppError('CANCELLED', 'Cancelled before it started.'),
+          );
+          this.notifyQueue();
+        },
+        { once: true },
+      );
       if (controller.signal.aborted) {
         task.release();
         reject(new AppError('CANCELLED', 'Cancelled before it started.'));
@@ -190,7 +225,11 @@ export class Scheduler {
         const loaded = this.host.loaded(slot);
         const running = this.running.get(slot)!;
         if (loaded?.path !== model) {
-          if (running.size === 0) void this.ensureModel(slot, model).then(() => this.pump(), () => this.pump());
+          if (running.size === 0)
+            void this.ensureModel(slot, model).then(
+              () => this.pump(),
+              () => this.pump(),
+            );
           break;
         }
         if (running.size >= loaded.sequences) break;
@@ -213,12 +252,15 @@ export class Scheduler {
       if (reason instanceof AppError) task.reject(reason);
       else task.resolve(value);
     };
-    task.run(task.controller.signal).then(settle, task.reject).finally(() => {
-      task.release();
-      this.running.get(slot)!.delete(task);
-      this.pump();
-      this.drainWaiters(slot);
-    });
+    task
+      .run(task.controller.signal)
+      .then(settle, task.reject)
+      .finally(() => {
+        task.release();
+        this.running.get(slot)!.delete(task);
+        this.pump();
+        this.drainWaiters(slot);
+      });
   }
 
   /** Loads a model into a slot; a failed load fails the jobs that wanted that model, with the reason. */
@@ -230,11 +272,16 @@ export class Scheduler {
       const options = await this.options.loadOptions(slot, path);
       await this.host.load({ slot, path, options });
     })();
-    const settled = load.catch((error: unknown) => {
-      for (const t of this.queue.filter((q) => q.slot === slot && (q.model ?? this.selectedChat) === path)) this.fail(t, error);
-      throw error;
-    }).finally(() => this.loading.delete(slot));
-    this.loading.set(slot, settled.catch(() => undefined));
+    const settled = load
+      .catch((error: unknown) => {
+        for (const t of this.queue.filter((q) => q.slot === slot && (q.model ?? this.selectedChat) === path)) this.fail(t, error);
+        throw error;
+      })
+      .finally(() => this.loading.delete(slot));
+    this.loading.set(
+      slot,
+      settled.catch(() => undefined),
+    );
     return settled;
   }
 
@@ -253,10 +300,11 @@ export class Scheduler {
 
   /** The slot's queue in the order it will run: priority, then the client served longest ago, then arrival. */
   private order(slot: Slot): Task[] {
-    return this.queue.filter((t) => t.slot === slot).sort((a, b) =>
-      RANK[a.priority] - RANK[b.priority]
-      || (this.served.get(a.client) ?? 0) - (this.served.get(b.client) ?? 0)
-      || a.id - b.id);
+    return this.queue
+      .filter((t) => t.slot === slot)
+      .sort(
+        (a, b) => RANK[a.priority] - RANK[b.priority] || (this.served.get(a.client) ?? 0) - (this.served.get(b.client) ?? 0) || a.id - b.id,
+      );
   }
 
   private notifyQueue(): void {

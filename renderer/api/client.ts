@@ -5,7 +5,10 @@ import { bridgeTransport, type PreloadBridge, type Transport } from './transport
 import { takeToken, wsTransport } from './wsTransport';
 
 export class ApiError extends Error {
-  constructor(readonly code: ErrorCode, message: string) {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
     super(message);
     this.name = 'ApiError';
   }
@@ -17,10 +20,16 @@ let connected = true;
 const bridge = (window as unknown as { hearth?: PreloadBridge }).hearth;
 const transport: Transport = bridge
   ? bridgeTransport(bridge)
-  : wsTransport(takeToken(), (c) => { connected = c; for (const l of connectionListeners) l(c); });
+  : wsTransport(takeToken(), (c) => {
+      connected = c;
+      for (const l of connectionListeners) l(c);
+    });
 
 /** Calls main over whichever transport this window has; throws ApiError with main's code and message. */
-export async function call<C extends CallChannel>(channel: C, ...args: CallInput<C> extends void ? [] : [CallInput<C>]): Promise<CallOutput<C>> {
+export async function call<C extends CallChannel>(
+  channel: C,
+  ...args: CallInput<C> extends void ? [] : [CallInput<C>]
+): Promise<CallOutput<C>> {
   const envelope = await transport.call(channel, args[0]);
   if (!envelope.ok) throw new ApiError(envelope.error.code, envelope.error.message);
   return envelope.value as CallOutput<C>;

@@ -48,7 +48,9 @@ export function createStreamSync(d: StreamSyncDeps): StreamSync {
         // A failed call means the connection dropped again; the reconnect resyncs.
         await once().catch(() => undefined);
       } while (again);
-    })().finally(() => { running = null; });
+    })().finally(() => {
+      running = null;
+    });
     return running;
   };
 

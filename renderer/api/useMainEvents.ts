@@ -19,8 +19,9 @@ export function useMainEvents(): void {
       },
       onEnded: (ids) => {
         // Their chat:end was missed: refetch every open conversation, then show what main saved.
-        void qc.invalidateQueries({ queryKey: queryKeys.anyConversation })
-          .then(() => { for (const id of ids) streamStore.forget(id); });
+        void qc.invalidateQueries({ queryKey: queryKeys.anyConversation }).then(() => {
+          for (const id of ids) streamStore.forget(id);
+        });
         void qc.invalidateQueries({ queryKey: queryKeys.conversations });
       },
     });
@@ -32,8 +33,7 @@ export function useMainEvents(): void {
         sync.end(e.messageId);
         queueStore.set(e.messageId, 0);
         streamStore.end(e.messageId, e.content);
-        void qc.invalidateQueries({ queryKey: queryKeys.conversation(e.conversationId) })
-          .then(() => streamStore.forget(e.messageId));
+        void qc.invalidateQueries({ queryKey: queryKeys.conversation(e.conversationId) }).then(() => streamStore.forget(e.messageId));
         void qc.invalidateQueries({ queryKey: queryKeys.conversations });
       }),
       onEvent('engine:state', (s) => qc.setQueryData(queryKeys.engine, s)),
@@ -54,6 +54,8 @@ export function useMainEvents(): void {
     ];
     // A page opened while answers wait or stream shows their place and their text so far.
     void sync.resync();
-    return () => { for (const off of offs) off(); };
+    return () => {
+      for (const off of offs) off();
+    };
   }, [qc]);
 }

@@ -30,13 +30,21 @@ export function wsTransport(token: string, onStatus: (connected: boolean) => voi
   let nextId = 1;
   let socket: WebSocket | null = null;
   let opened!: (ws: WebSocket) => void;
-  const waitForOpen = (): Promise<WebSocket> => new Promise((resolve) => { opened = resolve; });
+  const waitForOpen = (): Promise<WebSocket> =>
+    new Promise((resolve) => {
+      opened = resolve;
+    });
   let open = waitForOpen();
   let retry = 250;
 
   const connect = (): void => {
     const ws = new WebSocket(`ws://${window.location.host}/ws?token=${encodeURIComponent(token)}`);
-    ws.onopen = () => { socket = ws; retry = 250; opened(ws); onStatus(true); };
+    ws.onopen = () => {
+      socket = ws;
+      retry = 250;
+      opened(ws);
+      onStatus(true);
+    };
     ws.onmessage = (m) => {
       const frame = JSON.parse(String(m.data)) as Frame;
       if (frame.type === 'result') {
@@ -48,9 +56,13 @@ export function wsTransport(token: string, onStatus: (connected: boolean) => voi
     };
     ws.onclose = () => {
       // Calls made from now on wait for the next socket rather than go to this closed one.
-      if (socket === ws) { socket = null; open = waitForOpen(); }
+      if (socket === ws) {
+        socket = null;
+        open = waitForOpen();
+      }
       onStatus(false);
-      for (const done of pending.values()) done({ ok: false, error: { code: 'ENGINE_UNAVAILABLE', message: 'Lost the connection to Hearth.' } });
+      for (const done of pending.values())
+        done({ ok: false, error: { code: 'ENGINE_UNAVAILABLE', message: 'Lost the connection to Hearth.' } });
       pending.clear();
       setTimeout(connect, retry);
       retry = Math.min(retry * 2, 5000);

@@ -31,22 +31,38 @@ export function App() {
   return (
     <div className="app">
       <aside className="sidebar">
-        <div className="brand"><span className="logo" aria-hidden="true" />Hearth</div>
+        <div className="brand">
+          <span className="logo" aria-hidden="true" />
+          Hearth
+        </div>
         <ConversationList selectedId={conversationId} onSelect={setConversationId} />
       </aside>
       <main className="main">
         <header className="topbar">
           <ModelPicker info={info.data} engine={engine.data} settings={settings.data} />
           <EngineStatus state={engine.data} />
-          <button type="button" className="button button-ghost settings-button" data-testid="settings-open" aria-expanded={settingsOpen}
-            onClick={() => setSettingsOpen((o) => !o)}>Settings</button>
+          <button
+            type="button"
+            className="button button-ghost settings-button"
+            data-testid="settings-open"
+            aria-expanded={settingsOpen}
+            onClick={() => setSettingsOpen((o) => !o)}
+          >
+            Settings
+          </button>
         </header>
         {settingsOpen && settings.data && <SettingsPanel settings={settings.data} onClose={() => setSettingsOpen(false)} />}
-        {!connected && <div className="banner banner-error" role="alert">Lost the connection to Hearth. Reconnecting…</div>}
+        {!connected && (
+          <div className="banner banner-error" role="alert">
+            Lost the connection to Hearth. Reconnecting…
+          </div>
+        )}
         <NoticeBanners notices={info.data?.notices} />
         {(testModel || info.data?.demo) && (
           <div className="banner banner-warn" data-testid="test-model-banner">
-            {testModel ? 'This is a random-weights test model: it writes noise, not answers. ' : 'Demo mode: the models here are random-weights test models. '}
+            {testModel
+              ? 'This is a random-weights test model: it writes noise, not answers. '
+              : 'Demo mode: the models here are random-weights test models. '}
             Put a real GGUF model in {info.data?.modelsDir ?? 'the models folder'} to chat for real.
           </div>
         )}

@@ -8,7 +8,9 @@ import { openDatabase } from '../../electron/db/open';
 import { tempDir } from '../helpers/fixtures';
 
 const cleanups: (() => void)[] = [];
-afterEach(() => { while (cleanups.length) cleanups.pop()!(); });
+afterEach(() => {
+  while (cleanups.length) cleanups.pop()!();
+});
 function dbFile(): string {
   const t = tempDir();
   cleanups.push(t.cleanup);
@@ -16,7 +18,10 @@ function dbFile(): string {
 }
 
 const tables = (db: Database.Database): string[] =>
-  db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type IN ('table') ORDER BY name").all().map((r) => r.name);
+  db
+    .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type IN ('table') ORDER BY name")
+    .all()
+    .map((r) => r.name);
 
 describe('migrations', () => {
   it('creates a fresh database at the newest version in WAL mode', () => {
@@ -35,8 +40,13 @@ describe('migrations', () => {
   it('rejects a message with a status outside the contract (STRICT + CHECK)', () => {
     const { db } = openDatabase(':memory:');
     db.prepare("INSERT INTO conversations VALUES ('c', 't', 1, 1)").run();
-    expect(() => db.prepare("INSERT INTO messages (id, conversation_id, seq, role, content, status, created_at) VALUES ('m', 'c', 1, 'user', 'x', 'weird', 1)").run())
-      .toThrow(/CHECK constraint/);
+    expect(() =>
+      db
+        .prepare(
+          "INSERT INTO messages (id, conversation_id, seq, role, content, status, created_at) VALUES ('m', 'c', 1, 'user', 'x', 'weird', 1)",
+        )
+        .run(),
+    ).toThrow(/CHECK constraint/);
     db.close();
   });
 
@@ -46,7 +56,9 @@ describe('migrations', () => {
     v1.pragma('journal_mode = WAL');
     migrate(v1, migrations.slice(0, 1));
     v1.prepare("INSERT INTO conversations VALUES ('c1', 'Old chat', 1, 1)").run();
-    v1.prepare("INSERT INTO messages (id, conversation_id, seq, role, content, status, created_at) VALUES ('m1', 'c1', 1, 'user', 'the hearth keeps warm', 'complete', 1)").run();
+    v1.prepare(
+      "INSERT INTO messages (id, conversation_id, seq, role, content, status, created_at) VALUES ('m1', 'c1', 1, 'user', 'the hearth keeps warm', 'complete', 1)",
+    ).run();
     v1.close();
 
     const { db, migration } = openDatabase(file);
@@ -57,8 +69,9 @@ describe('migrations', () => {
     expect(backup.pragma('user_version', { simple: true })).toBe(1);
     expect(backup.prepare('SELECT content FROM messages').get()).toEqual({ content: 'the hearth keeps warm' });
     backup.close();
-    expect(db.prepare("SELECT m.id FROM messages_fts f JOIN messages m ON m.rowid = f.rowid WHERE messages_fts MATCH 'hearth'").all())
-      .toEqual([{ id: 'm1' }]);
+    expect(
+      db.prepare("SELECT m.id FROM messages_fts f JOIN messages m ON m.rowid = f.rowid WHERE messages_fts MATCH 'hearth'").all(),
+    ).toEqual([{ id: 'm1' }]);
     db.close();
   });
 
@@ -78,7 +91,14 @@ describe('migrations', () => {
     const db = new Database(':memory:');
     const broken: Migration[] = [
       { version: 1, name: 'ok', up: (d) => d.exec('CREATE TABLE a (x INTEGER) STRICT') },
-      { version: 2, name: 'broken', up: (d) => { d.exec('CREATE TABLE b (x INTEGER) STRICT'); d.exec('THIS IS NOT SQL'); } },
+      {
+        version: 2,
+        name: 'broken',
+        up: (d) => {
+          d.exec('CREATE TABLE b (x INTEGER) STRICT');
+          d.exec('THIS IS NOT SQL');
+        },
+      },
     ];
     expect(() => migrate(db, broken)).toThrow(/syntax error/);
     expect(db.pragma('user_version', { simple: true })).toBe(1);

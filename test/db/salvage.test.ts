@@ -6,7 +6,9 @@ import { openDatabase } from '../../electron/db/open';
 import { tempDir } from '../helpers/fixtures';
 
 const cleanups: (() => void)[] = [];
-afterEach(() => { while (cleanups.length) cleanups.pop()!(); });
+afterEach(() => {
+  while (cleanups.length) cleanups.pop()!();
+});
 function folder(): string {
   const t = tempDir();
   cleanups.push(t.cleanup);
@@ -20,7 +22,9 @@ const NOW = Date.UTC(2025, 0, 2, 3, 4, 5);
 function fill(db: Database.Database, conversations: number, per: number, offset = 0): Map<string, string> {
   const contents = new Map<string, string>();
   const conv = db.prepare('INSERT INTO conversations VALUES (?, ?, 1, 1)');
-  const msg = db.prepare("INSERT INTO messages (id, conversation_id, seq, role, content, status, created_at) VALUES (?, ?, ?, 'user', ?, 'complete', 1)");
+  const msg = db.prepare(
+    "INSERT INTO messages (id, conversation_id, seq, role, content, status, created_at) VALUES (?, ?, ?, 'user', ?, 'complete', 1)",
+  );
   db.transaction(() => {
     for (let c = offset; c < offset + conversations; c++) {
       conv.run(`c${c}`, `Chat ${c}`);
@@ -38,7 +42,11 @@ function fill(db: Database.Database, conversations: number, per: number, offset 
 function leaves(file: string, table: string): { pageno: number; ncell: number }[] {
   const db = new Database(file, { readonly: true });
   try {
-    return db.prepare<[string], { pageno: number; ncell: number }>("SELECT pageno, ncell FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY path").all(table);
+    return db
+      .prepare<[string], { pageno: number; ncell: number }>(
+        "SELECT pageno, ncell FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY path",
+      )
+      .all(table);
   } finally {
     db.close();
   }
@@ -50,7 +58,10 @@ function smash(file: string, pages: number[]): void {
   closeSync(fd);
 }
 
-const corruptFiles = (dir: string): string[] => readdirSync(dir).filter((f) => f.includes('.corrupt-')).sort();
+const corruptFiles = (dir: string): string[] =>
+  readdirSync(dir)
+    .filter((f) => f.includes('.corrupt-'))
+    .sort();
 
 describe('opening a damaged database', () => {
   it('moves it aside untouched and copies every row that can still be read into a new one', () => {
@@ -64,7 +75,10 @@ describe('opening a damaged database', () => {
     const pages = leaves(file, 'messages');
     const hit = [pages[Math.floor(pages.length / 2)]!, pages[pages.length - 1]!];
     const lost = hit.reduce((n, p) => n + p.ncell, 0);
-    smash(file, hit.map((p) => p.pageno));
+    smash(
+      file,
+      hit.map((p) => p.pageno),
+    );
     const damaged = readFileSync(file);
 
     const { db: opened, recovery } = openDatabase(file, { now: () => NOW });
@@ -80,15 +94,22 @@ describe('opening a damaged database', () => {
     expect(opened.prepare("SELECT value FROM settings WHERE key = 'systemPrompt'").get()).toEqual({ value: '"Be brief."' });
     // The search index is rebuilt from the copied rows, not copied.
     const first = rows[0]!;
-    expect(opened.prepare("SELECT m.id FROM messages_fts f JOIN messages m ON m.rowid = f.rowid WHERE messages_fts MATCH ?").all(`word${first.id.slice(1).replace('-', 'x')}`))
-      .toEqual([{ id: first.id }]);
+    expect(
+      opened
+        .prepare('SELECT m.id FROM messages_fts f JOIN messages m ON m.rowid = f.rowid WHERE messages_fts MATCH ?')
+        .all(`word${first.id.slice(1).replace('-', 'x')}`),
+    ).toEqual([{ id: first.id }]);
     expect(opened.pragma('quick_check', { simple: true })).toBe('ok');
     opened.close();
 
     const again = openDatabase(file);
     expect(again.recovery).toBeNull();
     again.db.close();
-    expect(corruptFiles(dir)).toEqual(['hearth.db.corrupt-2025-01-02T03-04-05-000Z', 'hearth.db.corrupt-2025-01-02T03-04-05-000Z-shm', 'hearth.db.corrupt-2025-01-02T03-04-05-000Z-wal']);
+    expect(corruptFiles(dir)).toEqual([
+      'hearth.db.corrupt-2025-01-02T03-04-05-000Z',
+      'hearth.db.corrupt-2025-01-02T03-04-05-000Z-shm',
+      'hearth.db.corrupt-2025-01-02T03-04-05-000Z-wal',
+    ]);
     expect(existsSync(`${file}.salvage`)).toBe(false);
   });
 
@@ -98,7 +119,10 @@ describe('opening a damaged database', () => {
     const { db } = openDatabase(file);
     const original = fill(db, 5, 20);
     db.close();
-    smash(file, leaves(file, 'conversations').map((p) => p.pageno));
+    smash(
+      file,
+      leaves(file, 'conversations').map((p) => p.pageno),
+    );
 
     const { db: opened, recovery } = openDatabase(file);
 

@@ -21,11 +21,24 @@ beforeAll(async () => {
   mkdirSync(join(t.dir, 'models'), { recursive: true });
   model = tinyModel(join(t.dir, 'models'), 'hearth-test-says-the.gguf', { favor: 'the' });
   hostile = tinyModel(join(t.dir, 'models'), 'hostile.gguf', { favor: '<img src=x onerror=alert(1)>' });
-  server = await startServe(['--port', '0', '--data-dir', join(t.dir, 'data'), '--models-dir', join(t.dir, 'models'), '--threads', '1', '--gpu', 'off']);
+  server = await startServe([
+    '--port',
+    '0',
+    '--data-dir',
+    join(t.dir, 'data'),
+    '--models-dir',
+    join(t.dir, 'models'),
+    '--threads',
+    '1',
+    '--gpu',
+    'off',
+  ]);
   await updateSettings({ maxTokens: 800, temperature: 0, systemPrompt: 'Be brief.' });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
-  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
   page.on('pageerror', (e) => consoleErrors.push(e.message));
   mkdirSync(SHOTS, { recursive: true });
 });
@@ -81,11 +94,15 @@ describe('chat in the browser against npm run serve', () => {
     expect(partialOnly.every((t, i) => i === 0 || t.startsWith(partialOnly[i - 1]!))).toBe(true);
     await expect.poll(() => assistant(0).locator('.message-stats').textContent()).toMatch(/800 tokens/);
     // The answer outgrew the view and the view followed it to the end.
-    const scroll = await page.locator('[data-testid="messages"]').evaluate((el) => ({ overflow: el.scrollHeight - el.clientHeight, fromEnd: el.scrollHeight - el.scrollTop - el.clientHeight }));
+    const scroll = await page
+      .locator('[data-testid="messages"]')
+      .evaluate((el) => ({ overflow: el.scrollHeight - el.clientHeight, fromEnd: el.scrollHeight - el.scrollTop - el.clientHeight }));
     expect(scroll.overflow).toBeGreaterThan(100);
     expect(scroll.fromEnd).toBeLessThan(40);
     await page.screenshot({ path: join(SHOTS, 'e2e-chat-light.png') });
-    await page.locator('[data-testid="messages"]').evaluate((el) => { el.scrollTop = 0; });
+    await page.locator('[data-testid="messages"]').evaluate((el) => {
+      el.scrollTop = 0;
+    });
     await page.screenshot({ path: join(SHOTS, 'e2e-chat-top.png') });
   });
 
@@ -109,7 +126,9 @@ describe('chat in the browser against npm run serve', () => {
     expect(await page.locator('[data-testid="conversation-item"]').allTextContents()).toEqual(['Tell me about the hearth']);
     await page.locator('[data-testid="conversation-item"]').first().click();
     await assistant(1).waitFor();
-    const statuses = await page.locator('[data-testid="message"]').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-role')}:${e.getAttribute('data-status')}`));
+    const statuses = await page
+      .locator('[data-testid="message"]')
+      .evaluateAll((els) => els.map((e) => `${e.getAttribute('data-role')}:${e.getAttribute('data-status')}`));
     expect(statuses).toEqual(['user:complete', 'assistant:complete', 'user:complete', 'assistant:stopped']);
     expect((await assistant(1).locator('[data-testid="message-body"]').textContent())!.length).toBeGreaterThan(0);
     await page.screenshot({ path: join(SHOTS, 'e2e-chat-after-reload.png') });
@@ -142,7 +161,10 @@ describe('chat in the browser against npm run serve', () => {
     await page.locator('[data-testid="settings-save"]').click();
     await page.locator('[data-testid="settings-panel"]').waitFor({ state: 'detached' });
     const dialogs: string[] = [];
-    page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
     await page.locator('[data-testid="new-chat"]').click();
     await page.locator('[data-testid="model-picker"]').selectOption(hostile);
     await page.locator('[data-testid="engine-status"][data-status="ready"]').waitFor();

@@ -25,7 +25,9 @@ beforeAll(async () => {
   server = await startServe(['--port', '0', '--data-dir', join(t.dir, 'data'), '--models-dir', models, '--threads', '1', '--gpu', 'off']);
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1000, height: 640 } });
-  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
   page.on('pageerror', (e) => consoleErrors.push(e.message));
   mkdirSync(SHOTS, { recursive: true });
 });
@@ -64,7 +66,7 @@ describe('the composer says why a message was not sent', () => {
     await page.locator('[data-testid="composer-error"]').waitFor({ state: 'detached' });
   });
 
-  it('shows main\'s refusal of a send at the composer too, and keeps the text', async () => {
+  it("shows main's refusal of a send at the composer too, and keeps the text", async () => {
     const api = await wsClient(server.port, server.token);
     await api.call('settings:update', { maxTokens: 0, temperature: 0 });
     api.close();

@@ -30,7 +30,9 @@ beforeAll(async () => {
   ws.close();
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
-  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
   page.on('pageerror', (e) => consoleErrors.push(e.message));
   mkdirSync(SHOTS, { recursive: true });
 });

@@ -7,9 +7,20 @@ import { launchChromium } from '../helpers/browser';
 import { ROOT, tempDir, tinyModel } from '../helpers/fixtures';
 import { startServe, wsClient, type RunningServer } from '../helpers/headlessProcess';
 
-interface Active { conversationId: string; messageId: string; content: string; seq: number }
-interface Delta { messageId: string; text: string; seq: number }
-interface Saved { messages: { id: string; content: string; status: string }[] }
+interface Active {
+  conversationId: string;
+  messageId: string;
+  content: string;
+  seq: number;
+}
+interface Delta {
+  messageId: string;
+  text: string;
+  seq: number;
+}
+interface Saved {
+  messages: { id: string; content: string; status: string }[];
+}
 
 const SHOTS = join(ROOT, 'test-results');
 let server: RunningServer;
@@ -36,7 +47,9 @@ const link = {
   /** The seq of the last delta passed to the page. */
   lastSeq: -1,
   async cut(): Promise<void> {
-    this.gate = new Promise((r) => { this.restore = r; });
+    this.gate = new Promise((r) => {
+      this.restore = r;
+    });
     for (const ends of this.open.splice(0)) {
       await ends.server.close();
       await ends.page.close();
@@ -48,7 +61,9 @@ const link = {
     if (f.event === 'chat:delta') this.lastSeq = f.payload!.seq;
     ws.send(frame);
   },
-  hold(): void { this.held = []; },
+  hold(): void {
+    this.held = [];
+  },
   release(): void {
     const held = this.held ?? [];
     this.held = null;
@@ -61,7 +76,18 @@ beforeAll(async () => {
   cleanup = t.cleanup;
   mkdirSync(join(t.dir, 'models'), { recursive: true });
   model = tinyModel(join(t.dir, 'models'), 'says-the.gguf', { favor: 'the' });
-  server = await startServe(['--port', '0', '--data-dir', join(t.dir, 'data'), '--models-dir', join(t.dir, 'models'), '--threads', '1', '--gpu', 'off']);
+  server = await startServe([
+    '--port',
+    '0',
+    '--data-dir',
+    join(t.dir, 'data'),
+    '--models-dir',
+    join(t.dir, 'models'),
+    '--threads',
+    '1',
+    '--gpu',
+    'off',
+  ]);
   api = await wsClient(server.port, server.token);
   await api.call('settings:update', { temperature: 0, systemPrompt: 'Be brief.' });
   listener = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`);
@@ -75,7 +101,9 @@ beforeAll(async () => {
   await new Promise((r) => listener.once('open', r));
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1000, height: 640 } });
-  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
   page.on('pageerror', (e) => consoleErrors.push(e.message));
   await page.routeWebSocket(/\/ws\?/, async (ws) => {
     await link.gate;
@@ -97,7 +125,11 @@ afterAll(async () => {
 
 // Each test writes one answer in a chat of its own.
 const answer = () => page.locator('[data-testid="message"][data-role="assistant"]').first();
-const bodyText = (): Promise<string> => answer().locator('[data-testid="message-body"]').textContent().then((t) => t ?? '');
+const bodyText = (): Promise<string> =>
+  answer()
+    .locator('[data-testid="message-body"]')
+    .textContent()
+    .then((t) => t ?? '');
 const activeNow = (): Promise<Active[]> => api.call<Active[]>('chat:active');
 const streamed = async (): Promise<string> => (await activeNow())[0]?.content ?? '';
 

@@ -17,12 +17,25 @@ const consoleErrors: string[] = [];
 beforeAll(async () => {
   const t = tempDir();
   cleanup = t.cleanup;
-  server = await startServe(['--port', '0', '--data-dir', join(t.dir, 'data'), '--models-dir', join(t.dir, 'models'), '--threads', '1', '--gpu', 'off']);
+  server = await startServe([
+    '--port',
+    '0',
+    '--data-dir',
+    join(t.dir, 'data'),
+    '--models-dir',
+    join(t.dir, 'models'),
+    '--threads',
+    '1',
+    '--gpu',
+    'off',
+  ]);
   // Another window of the same user.
   other = await wsClient(server.port, server.token);
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1000, height: 640 } });
-  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
   page.on('pageerror', (e) => consoleErrors.push(e.message));
   mkdirSync(SHOTS, { recursive: true });
 });
@@ -37,7 +50,7 @@ afterAll(async () => {
 const field = (id: string) => page.locator(`[data-testid="${id}"]`);
 
 describe('settings changed in two windows', () => {
-  it('shows another window\'s change without a reload', async () => {
+  it("shows another window's change without a reload", async () => {
     await page.goto(server.url);
     await page.locator('[data-testid="engine-status"]').waitFor();
     await other.call('settings:update', { systemPrompt: 'Answer in French.' });
@@ -45,7 +58,7 @@ describe('settings changed in two windows', () => {
     await expect.poll(() => page.getByLabel('System prompt').inputValue()).toBe('Answer in French.');
   });
 
-  it('keeps the other window\'s change to a field this one did not touch', async () => {
+  it("keeps the other window's change to a field this one did not touch", async () => {
     // The panel is open; the other window changes the temperature; this one changes the answer length.
     await other.call('settings:update', { temperature: 1.3 });
     await field('settings-max-tokens').fill('77');

@@ -19,27 +19,43 @@ export async function startServe(args: string[]): Promise<RunningServer> {
     const onData = (b: Buffer): void => {
       output += b.toString();
       const m = output.match(/^Hearth is running at (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)$/m);
-      if (m) { clearTimeout(timer); resolve(m[1]!); }
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited (${code}):\n${output}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code}):\n${output}`));
+    });
   });
   const u = new URL(url);
   return {
-    child, url, port: Number(u.port), token: u.searchParams.get('token')!,
-    stop: () => new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
+    child,
+    url,
+    port: Number(u.port),
+    token: u.searchParams.get('token')!,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
   };
 }
 
 /** A minimal API client over the server's WebSocket, as the renderer talks to it. */
-export async function wsClient(port: number, token: string): Promise<{ call: <T>(channel: string, input?: unknown) => Promise<T>; close: () => void }> {
+export async function wsClient(
+  port: number,
+  token: string,
+): Promise<{ call: <T>(channel: string, input?: unknown) => Promise<T>; close: () => void }> {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${token}`);
-  await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
   let id = 0;
   const pending = new Map<number, (e: { ok: boolean; value?: unknown; error?: { message: string } }) => void>();
   ws.on('message', (d) => {
@@ -51,11 +67,12 @@ export async function wsClient(port: number, token: string): Promise<{ call: <T>
     pending.clear();
   });
   return {
-    call: <T>(channel: string, input?: unknown) => new Promise<T>((resolve, reject) => {
-      const n = ++id;
-      pending.set(n, (e) => (e.ok ? resolve(e.value as T) : reject(new Error(e.error!.message))));
-      ws.send(JSON.stringify({ id: n, channel, input }));
-    }),
+    call: <T>(channel: string, input?: unknown) =>
+      new Promise<T>((resolve, reject) => {
+        const n = ++id;
+        pending.set(n, (e) => (e.ok ? resolve(e.value as T) : reject(new Error(e.error!.message))));
+        ws.send(JSON.stringify({ id: n, channel, input }));
+      }),
     close: () => ws.close(),
   };
 }

@@ -41,22 +41,35 @@ export interface RawSocket {
 /** A socket to the headless server that sends frames as given, with none of the client's own checks. */
 export async function rawSocket(port: number, token: string): Promise<RawSocket> {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${token}`);
-  await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
   let waiting: ((o: SocketOutcome) => void) | null = null;
   let closed = false;
   ws.on('message', (d) => {
     const f = JSON.parse(d.toString());
     if (f.type === 'result') waiting?.({ result: f });
   });
-  ws.on('close', (code) => { closed = true; waiting?.({ closed: code }); });
+  ws.on('close', (code) => {
+    closed = true;
+    waiting?.({ closed: code });
+  });
   ws.on('error', () => {});
   return {
-    send: (data, binary = false, timeoutMs = 5000) => new Promise((resolve) => {
-      const timer = setTimeout(() => resolve({ silent: true }), timeoutMs);
-      waiting = (o) => { clearTimeout(timer); waiting = null; resolve(o); };
-      ws.send(data, { binary });
-    }),
-    get closed() { return closed; },
+    send: (data, binary = false, timeoutMs = 5000) =>
+      new Promise((resolve) => {
+        const timer = setTimeout(() => resolve({ silent: true }), timeoutMs);
+        waiting = (o) => {
+          clearTimeout(timer);
+          waiting = null;
+          resolve(o);
+        };
+        ws.send(data, { binary });
+      }),
+    get closed() {
+      return closed;
+    },
     close: () => ws.close(),
   };
 }

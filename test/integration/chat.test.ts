@@ -16,8 +16,13 @@ let seen: { event: EventChannel; payload: unknown }[];
 
 function start(): Backend {
   const b = createBackend({
-    dataDir: join(dir, 'data'), modelsDir: join(dir, 'models'), spawner: forkSpawner(WORKER_PATH),
-    gpu: 'off', threads: 1, shell: 'headless', version: 'test',
+    dataDir: join(dir, 'data'),
+    modelsDir: join(dir, 'models'),
+    spawner: forkSpawner(WORKER_PATH),
+    gpu: 'off',
+    threads: 1,
+    shell: 'headless',
+    version: 'test',
   });
   b.events.subscribe((event, payload) => seen.push({ event, payload }));
   return b;
@@ -29,18 +34,22 @@ async function call<T = unknown>(b: Backend, channel: string, input?: unknown): 
   return r.value as T;
 }
 
-const ended = (streamId: string): Promise<ChatEnd> => new Promise((resolve) => {
-  const poll = (): void => {
-    const e = seen.find((s) => s.event === 'chat:end' && (s.payload as ChatEnd).streamId === streamId);
-    if (e) resolve(e.payload as ChatEnd);
-    else setTimeout(poll, 5);
-  };
-  poll();
-});
+const ended = (streamId: string): Promise<ChatEnd> =>
+  new Promise((resolve) => {
+    const poll = (): void => {
+      const e = seen.find((s) => s.event === 'chat:end' && (s.payload as ChatEnd).streamId === streamId);
+      if (e) resolve(e.payload as ChatEnd);
+      else setTimeout(poll, 5);
+    };
+    poll();
+  });
 const deltas = (streamId: string): ChatDelta[] =>
   seen.filter((s) => s.event === 'chat:delta' && (s.payload as ChatDelta).streamId === streamId).map((s) => s.payload as ChatDelta);
 
-interface Sent { conversationId: string; streamId: string }
+interface Sent {
+  conversationId: string;
+  streamId: string;
+}
 
 beforeEach(async () => {
   ({ dir, cleanup } = tempDir());
@@ -58,14 +67,19 @@ afterEach(async () => {
 describe('chat over the handler table, with the real database and inference process', () => {
   it('refuses to send before a model is picked when there are several, and saves nothing', async () => {
     await call(backend, 'models:add', { path: tinyModel(join(dir), 'second.gguf') });
-    await expect(call(backend, 'chat:send', { conversationId: null, text: 'hi' })).rejects.toMatchObject({ code: 'NO_MODEL', message: expect.stringMatching(/Pick a model first/) });
+    await expect(call(backend, 'chat:send', { conversationId: null, text: 'hi' })).rejects.toMatchObject({
+      code: 'NO_MODEL',
+      message: expect.stringMatching(/Pick a model first/),
+    });
     expect(await call(backend, 'conversations:list')).toEqual([]);
   });
 
   it('writes the question and the empty answer in one transaction: if the second insert fails, nothing is kept (6e)', async () => {
     await call(backend, 'models:load', { path: model });
     const db = new Database(join(dir, 'data', 'hearth.db'));
-    db.exec("CREATE TRIGGER no_answers BEFORE INSERT ON main.messages WHEN NEW.role = 'assistant' BEGIN SELECT RAISE(ABORT, 'disk full'); END;");
+    db.exec(
+      "CREATE TRIGGER no_answers BEFORE INSERT ON main.messages WHEN NEW.role = 'assistant' BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
+    );
     db.close();
     await expect(call(backend, 'chat:send', { conversationId: null, text: 'lost?' })).rejects.toThrow(/disk full/);
     expect(await call(backend, 'conversations:list')).toEqual([]);
@@ -83,21 +97,31 @@ describe('chat over the handler table, with the real database and inference proc
     await call(backend, 'models:load', { path: model });
     const sends = [];
     for (const text of ['one', 'two', 'three']) sends.push(await call<Sent>(backend, 'chat:send', { conversationId: null, text }));
-    const queueOf = (id: string): number[] => seen.filter((s) => s.event === 'chat:queue' && (s.payload as { streamId: string }).streamId === id)
-      .map((s) => (s.payload as { ahead: number }).ahead);
+    const queueOf = (id: string): number[] =>
+      seen
+        .filter((s) => s.event === 'chat:queue' && (s.payload as { streamId: string }).streamId === id)
+        .map((s) => (s.payload as { ahead: number }).ahead);
     while (deltas(sends[0]!.streamId).length === 0 || deltas(sends[1]!.streamId).length === 0) await new Promise((r) => setTimeout(r, 5));
     expect(deltas(sends[2]!.streamId)).toEqual([]);
     expect(queueOf(sends[2]!.streamId)).toContain(1);
-    expect(await call(backend, 'chat:active')).toEqual(expect.arrayContaining([expect.objectContaining({ streamId: sends[2]!.streamId, ahead: 1, content: '' })]));
+    expect(await call(backend, 'chat:active')).toEqual(
+      expect.arrayContaining([expect.objectContaining({ streamId: sends[2]!.streamId, ahead: 1, content: '' })]),
+    );
     const ends = await Promise.all(sends.map((s) => ended(s.streamId)));
-    expect(ends.map((e) => [e.status, e.stats.completionTokens])).toEqual([['complete', 300], ['complete', 300], ['complete', 300]]);
+    expect(ends.map((e) => [e.status, e.stats.completionTokens])).toEqual([
+      ['complete', 300],
+      ['complete', 300],
+      ['complete', 300],
+    ]);
     expect(queueOf(sends[2]!.streamId).at(-1)).toBe(0);
   });
 
   it('persists the question, streams the answer as batched deltas, and persists the answer', async () => {
     expect(await call(backend, 'models:load', { path: model })).toMatchObject({ status: 'ready' });
-    const sent = await call<Sent & { userMessage: { content: string }; assistantMessage: { status: string } }>(
-      backend, 'chat:send', { conversationId: null, text: 'Tell me about fire' });
+    const sent = await call<Sent & { userMessage: { content: string }; assistantMessage: { status: string } }>(backend, 'chat:send', {
+      conversationId: null,
+      text: 'Tell me about fire',
+    });
     expect(sent.userMessage.content).toBe('Tell me about fire');
     expect(sent.assistantMessage.status).toBe('streaming');
     const end = await ended(sent.streamId);
@@ -110,10 +134,15 @@ describe('chat over the handler table, with the real database and inference proc
     expect(ds.length).toBeLessThan(200);
     expect(Math.max(...ds.map((d) => d.text.length))).toBeLessThan(end.content.length);
 
-    const conv = await call<{ title: string; messages: { role: string; status: string; content: string; stats: { completionTokens: number } }[] }>(
-      backend, 'conversations:get', { id: sent.conversationId });
+    const conv = await call<{
+      title: string;
+      messages: { role: string; status: string; content: string; stats: { completionTokens: number } }[];
+    }>(backend, 'conversations:get', { id: sent.conversationId });
     expect(conv.title).toBe('Tell me about fire');
-    expect(conv.messages.map((m) => [m.role, m.status])).toEqual([['user', 'complete'], ['assistant', 'complete']]);
+    expect(conv.messages.map((m) => [m.role, m.status])).toEqual([
+      ['user', 'complete'],
+      ['assistant', 'complete'],
+    ]);
     expect(conv.messages[1]!.content).toBe(end.content);
     expect(conv.messages[1]!.stats.completionTokens).toBe(200);
   });
@@ -136,7 +165,9 @@ describe('chat over the handler table, with the real database and inference proc
     await call(backend, 'models:load', { path: model });
     const sent = await call<Sent>(backend, 'chat:send', { conversationId: null, text: 'go on forever' });
     while (deltas(sent.streamId).length < 3) await new Promise((r) => setTimeout(r, 5));
-    await expect(call(backend, 'chat:send', { conversationId: sent.conversationId, text: 'again' })).rejects.toMatchObject({ code: 'BUSY' });
+    await expect(call(backend, 'chat:send', { conversationId: sent.conversationId, text: 'again' })).rejects.toMatchObject({
+      code: 'BUSY',
+    });
     expect(await call(backend, 'chat:stop', { streamId: sent.streamId })).toEqual({ stopped: true });
     const end = await ended(sent.streamId);
     expect(end.status).toBe('stopped');
@@ -155,7 +186,9 @@ describe('chat over the handler table, with the real database and inference proc
     expect(end.status).toBe('failed');
     expect(end.error).toMatch(/inference process stopped unexpectedly \(killed by SIGKILL\)/);
     expect(end.content).toMatch(/^(\s?the)+$/);
-    const conv = await call<{ messages: { status: string; content: string; error: string }[] }>(backend, 'conversations:get', { id: sent.conversationId });
+    const conv = await call<{ messages: { status: string; content: string; error: string }[] }>(backend, 'conversations:get', {
+      id: sent.conversationId,
+    });
     expect(conv.messages[1]).toMatchObject({ status: 'failed', content: end.content, error: end.error });
 
     await call(backend, 'settings:update', { maxTokens: 10 });
@@ -170,7 +203,9 @@ describe('chat over the handler table, with the real database and inference proc
     await backend.dispose();
     const db = new Database(join(dir, 'data', 'hearth.db'));
     db.prepare("INSERT INTO conversations VALUES ('c', 'crashed', 1, 1)").run();
-    db.prepare("INSERT INTO messages (id, conversation_id, seq, role, content, status, created_at) VALUES ('m', 'c', 1, 'assistant', 'half an ans', 'streaming', 1)").run();
+    db.prepare(
+      "INSERT INTO messages (id, conversation_id, seq, role, content, status, created_at) VALUES ('m', 'c', 1, 'assistant', 'half an ans', 'streaming', 1)",
+    ).run();
     db.close();
     backend = start();
     const conv = await call<{ messages: { status: string; content: string; error: string }[] }>(backend, 'conversations:get', { id: 'c' });
@@ -185,7 +220,10 @@ describe('chat over the handler table, with the real database and inference proc
   it('lists GGUF files in the models folder and refuses to load a path it does not know', async () => {
     tinyModel(join(dir, 'models'), 'in-folder.gguf');
     const list = await call<{ fileName: string; source: string }[]>(backend, 'models:list');
-    expect(list.map((m) => [m.fileName, m.source])).toEqual([['in-folder.gguf', 'folder'], ['says-the.gguf', 'added']]);
+    expect(list.map((m) => [m.fileName, m.source])).toEqual([
+      ['in-folder.gguf', 'folder'],
+      ['says-the.gguf', 'added'],
+    ]);
     await expect(call(backend, 'models:load', { path: '/etc/passwd' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(call(backend, 'models:add', { path: 'relative.gguf' })).rejects.toMatchObject({ code: 'BAD_INPUT' });
     await expect(call(backend, 'models:add', { path: '/etc/passwd' })).rejects.toMatchObject({ code: 'BAD_INPUT' });
@@ -198,7 +236,9 @@ describe('chat over the handler table, with the real database and inference proc
     await call(backend, 'chat:stop', { streamId: first.streamId });
     await ended(first.streamId);
     expect(await call(backend, 'conversations:rename', { id: first.conversationId, title: '  Kept  ' })).toMatchObject({ title: 'Kept' });
-    await expect(call(backend, 'conversations:rename', { id: first.conversationId, title: '   ' })).rejects.toMatchObject({ code: 'BAD_INPUT' });
+    await expect(call(backend, 'conversations:rename', { id: first.conversationId, title: '   ' })).rejects.toMatchObject({
+      code: 'BAD_INPUT',
+    });
     await expect(call(backend, 'conversations:rename', { id: 'nope', title: 'x' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
 
     const doomed = await call<Sent>(backend, 'chat:send', { conversationId: null, text: 'Forget about fireflies' });

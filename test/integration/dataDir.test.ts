@@ -8,7 +8,9 @@ import { HEADLESS_PATH, tempDir } from '../helpers/fixtures';
 import { startServe, wsClient, type RunningServer } from '../helpers/headlessProcess';
 
 const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => { while (cleanups.length) await cleanups.pop()!(); });
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
 
 async function serve(dataDir: string, modelsDir: string): Promise<RunningServer> {
   const server = await startServe(['--port', '0', '--data-dir', dataDir, '--models-dir', modelsDir, '--gpu', 'off']);
@@ -26,10 +28,19 @@ function folders(): { data: string; models: string } {
 function runToExit(args: string[]): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, [HEADLESS_PATH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout.on('data', (b: Buffer) => { output += b.toString(); });
-  child.stderr.on('data', (b: Buffer) => { output += b.toString(); });
+  child.stdout.on('data', (b: Buffer) => {
+    output += b.toString();
+  });
+  child.stderr.on('data', (b: Buffer) => {
+    output += b.toString();
+  });
   const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  return new Promise((resolve) => child.once('close', (code) => { clearTimeout(timer); resolve({ code, output }); }));
+  return new Promise((resolve) =>
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    }),
+  );
 }
 
 describe('the data folder', () => {
@@ -57,11 +68,17 @@ describe('the data folder', () => {
     const file = join(data, 'hearth.db');
     const { db } = openDatabase(file);
     db.prepare("INSERT INTO conversations VALUES ('c1', 'Kept chat', 1, 1)").run();
-    const insert = db.prepare("INSERT INTO messages (id, conversation_id, seq, role, content, status, created_at) VALUES (?, 'c1', ?, 'user', ?, 'complete', 1)");
+    const insert = db.prepare(
+      "INSERT INTO messages (id, conversation_id, seq, role, content, status, created_at) VALUES (?, 'c1', ?, 'user', ?, 'complete', 1)",
+    );
     for (let i = 0; i < 200; i++) insert.run(`m${i}`, i, `message ${i} ${'lorem ipsum '.repeat(30)}`);
     db.close();
     const stats = new Database(file, { readonly: true });
-    const pages = stats.prepare<[], { pageno: number; ncell: number }>("SELECT pageno, ncell FROM dbstat WHERE name = 'messages' AND pagetype = 'leaf' ORDER BY path").all();
+    const pages = stats
+      .prepare<[], { pageno: number; ncell: number }>(
+        "SELECT pageno, ncell FROM dbstat WHERE name = 'messages' AND pagetype = 'leaf' ORDER BY path",
+      )
+      .all();
     stats.close();
     const hit = pages.slice(2, 4);
     const fd = openSync(file, 'r+');

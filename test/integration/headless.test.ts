@@ -14,13 +14,22 @@ beforeAll(async () => {
   cleanup = t.cleanup;
   server = await startServe(['--port', '0', '--data-dir', join(t.dir, 'data'), '--models-dir', join(t.dir, 'models'), '--gpu', 'off']);
 });
-afterAll(async () => { await server.stop(); cleanup(); });
+afterAll(async () => {
+  await server.stop();
+  cleanup();
+});
 
-function get(path: string, headers: Record<string, string> = {}, host = '127.0.0.1'): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+function get(
+  path: string,
+  headers: Record<string, string> = {},
+  host = '127.0.0.1',
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const req = request({ host, port: server.port, path, headers }, (res) => {
       let body = '';
-      res.on('data', (c) => { body += c; });
+      res.on('data', (c) => {
+        body += c;
+      });
       res.on('end', () => resolve({ status: res.statusCode!, body, headers: res.headers }));
     });
     req.on('error', reject);
@@ -31,7 +40,10 @@ function get(path: string, headers: Record<string, string> = {}, host = '127.0.0
 function upgrade(query: string, headers: Record<string, string> = {}): Promise<string> {
   return new Promise((resolve) => {
     const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws${query}`, { headers });
-    ws.on('open', () => { ws.close(); resolve('open'); });
+    ws.on('open', () => {
+      ws.close();
+      resolve('open');
+    });
     ws.on('unexpected-response', (_req, res) => resolve(String(res.statusCode)));
     ws.on('error', (e) => resolve(`error: ${e.message}`));
   });
@@ -42,11 +54,16 @@ describe('the headless server', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{32}$/);
     // The kernel's own table of listening sockets: the port is bound to 127.0.0.1 (0100007F), and nothing else.
     const hexPort = server.port.toString(16).toUpperCase().padStart(4, '0');
-    const listening = ['/proc/net/tcp', '/proc/net/tcp6'].flatMap((f) => readFileSync(f, 'utf8').split('\n').slice(1))
-      .map((l) => l.trim().split(/\s+/)).filter((c) => c[1]?.endsWith(`:${hexPort}`) && c[3] === '0A').map((c) => c[1]);
+    const listening = ['/proc/net/tcp', '/proc/net/tcp6']
+      .flatMap((f) => readFileSync(f, 'utf8').split('\n').slice(1))
+      .map((l) => l.trim().split(/\s+/))
+      .filter((c) => c[1]?.endsWith(`:${hexPort}`) && c[3] === '0A')
+      .map((c) => c[1]);
     expect(listening).toEqual([`0100007F:${hexPort}`]);
-    const otherAddresses = Object.values((await import('node:os')).networkInterfaces()).flat()
-      .filter((a) => a && a.family === 'IPv4' && !a.internal).map((a) => a!.address);
+    const otherAddresses = Object.values((await import('node:os')).networkInterfaces())
+      .flat()
+      .filter((a) => a && a.family === 'IPv4' && !a.internal)
+      .map((a) => a!.address);
     for (const address of otherAddresses) {
       await expect(get('/health', {}, address)).rejects.toThrow(/ECONNREFUSED/);
     }

@@ -11,14 +11,20 @@ beforeAll(async () => {
   cleanup = t.cleanup;
   server = await startServe(['--port', '0', '--data-dir', join(t.dir, 'data'), '--models-dir', join(t.dir, 'models'), '--gpu', 'off']);
 });
-afterAll(async () => { await server.stop(); cleanup(); });
+afterAll(async () => {
+  await server.stop();
+  cleanup();
+});
 
 describe("the headless page's Content-Security-Policy", () => {
   it('lets the page open a socket to this server only, and is the whole policy the page gets', async () => {
     const res = await fetch(`http://127.0.0.1:${server.port}/?token=${server.token}`);
     expect(res.status).toBe(200);
     const csp = res.headers.get('content-security-policy') ?? '';
-    const connect = csp.split(';').map((d) => d.trim().split(/\s+/)).find((d) => d[0] === 'connect-src');
+    const connect = csp
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .find((d) => d[0] === 'connect-src');
     expect(connect).toEqual(['connect-src', "'self'", `ws://127.0.0.1:${server.port}`, `ws://localhost:${server.port}`]);
     expect(csp).not.toMatch(/\*/);
     // A browser enforces a meta policy on top of the header; the meta allows no socket, so it must not be served here.

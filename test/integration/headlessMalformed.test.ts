@@ -17,7 +17,10 @@ beforeEach(async () => {
   cleanup = t.cleanup;
   server = await startServe(['--port', '0', '--data-dir', join(t.dir, 'data'), '--models-dir', join(t.dir, 'models'), '--gpu', 'off']);
 });
-afterEach(async () => { await server.stop(); cleanup(); });
+afterEach(async () => {
+  await server.stop();
+  cleanup();
+});
 
 const BAD_ESCAPE = '%E0%A4%A';
 const UPGRADE = 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n';

@@ -8,7 +8,10 @@ import { buildTinyModel } from '../../electron/lib/tinyModel';
 import { WORKER_PATH, tempDir, tinyModel } from '../helpers/fixtures';
 
 const LOAD = { contextSize: 2048, threads: 1 };
-const turns = [{ role: 'system' as const, content: 'Be brief.' }, { role: 'user' as const, content: 'Hello' }];
+const turns = [
+  { role: 'system' as const, content: 'Be brief.' },
+  { role: 'user' as const, content: 'Hello' },
+];
 let dir: string;
 let cleanup: () => void;
 let says: string;
@@ -26,12 +29,28 @@ beforeAll(() => {
   says = tinyModel(dir, 'says-the.gguf', { favor: 'the' });
   varied = tinyModel(dir, 'varied.gguf');
 });
-afterEach(async () => { await Promise.all(hosts.splice(0).map((h) => h.dispose(2000))); });
+afterEach(async () => {
+  await Promise.all(hosts.splice(0).map((h) => h.dispose(2000)));
+});
 afterAll(() => cleanup());
 
 /** A chat answer through the typed protocol, with its streamed text. */
-function generate(host: InferenceHost, options: { maxTokens: number; temperature: number }, onText: (t: string) => void = () => undefined, signal?: AbortSignal) {
-  return host.job('generate', { turns, options }, { onEvent: (e) => { if (e.kind === 'text') onText(e.text); }, ...(signal ? { signal } : {}) });
+function generate(
+  host: InferenceHost,
+  options: { maxTokens: number; temperature: number },
+  onText: (t: string) => void = () => undefined,
+  signal?: AbortSignal,
+) {
+  return host.job(
+    'generate',
+    { turns, options },
+    {
+      onEvent: (e) => {
+        if (e.kind === 'text') onText(e.text);
+      },
+      ...(signal ? { signal } : {}),
+    },
+  );
 }
 
 const waitFor = async (check: () => boolean, ms = 20_000): Promise<void> => {
@@ -48,7 +67,14 @@ describe('the inference process on the tiny model', () => {
     const states: string[] = [];
     host.onState((s) => states.push(s.status));
     const model = await host.load({ slot: 'chat', path: says, options: LOAD });
-    expect(model).toMatchObject({ path: says, contextSize: 2048, gpu: 'cpu', isTestModel: true, trainContextSize: 4096, chatTemplate: 'ChatML' });
+    expect(model).toMatchObject({
+      path: says,
+      contextSize: 2048,
+      gpu: 'cpu',
+      isTestModel: true,
+      trainContextSize: 4096,
+      chatTemplate: 'ChatML',
+    });
     expect(model.name).toMatch(/Hearth tiny test model/);
     expect(states).toEqual(['loading', 'ready']);
     expect(host.pid).toBeGreaterThan(0);
@@ -84,7 +110,15 @@ describe('the inference process on the tiny model', () => {
     await host.load({ slot: 'chat', path: says, options: LOAD });
     const controller = new AbortController();
     let text = '';
-    const pending = generate(host, { maxTokens: 100_000, temperature: 0 }, (t) => { text += t; if (text.length > 40) controller.abort(); }, controller.signal);
+    const pending = generate(
+      host,
+      { maxTokens: 100_000, temperature: 0 },
+      (t) => {
+        text += t;
+        if (text.length > 40) controller.abort();
+      },
+      controller.signal,
+    );
     const r = await pending;
     expect(r.stopReason).toBe('abort');
     expect(r.text.length).toBeGreaterThan(40);
@@ -96,7 +130,9 @@ describe('the inference process on the tiny model', () => {
     const host = newHost();
     await host.load({ slot: 'chat', path: says, options: LOAD });
     let streamed = '';
-    const pending = generate(host, { maxTokens: 100_000, temperature: 0 }, (t) => { streamed += t; });
+    const pending = generate(host, { maxTokens: 100_000, temperature: 0 }, (t) => {
+      streamed += t;
+    });
     await waitFor(() => streamed.length > 20);
     const pid = host.pid!;
     process.kill(pid, 'SIGKILL');
@@ -121,17 +157,23 @@ describe('the inference process on the tiny model', () => {
     const error = await host.load({ slot: 'chat', path: file, options: LOAD }).catch((e: unknown) => e as AppError);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe('MODEL_LOAD_FAILED');
-    expect((error as AppError).message).toMatch(/truncated\.gguf cannot be loaded: the file is truncated: tensor "[\w.]+" ends at byte \d+ but the file has only \d+ bytes/);
+    expect((error as AppError).message).toMatch(
+      /truncated\.gguf cannot be loaded: the file is truncated: tensor "[\w.]+" ends at byte \d+ but the file has only \d+ bytes/,
+    );
     expect(host.getState()).toMatchObject({ status: 'failed', error: expect.stringMatching(/truncated/) });
     await host.load({ slot: 'chat', path: says, options: LOAD });
     expect(host.getState().status).toBe('ready');
   });
 
-  it('passes on llama.cpp\'s own reason when it refuses a file the preflight let through', async () => {
+  it("passes on llama.cpp's own reason when it refuses a file the preflight let through", async () => {
     const file = join(dir, 'unknown-arch.gguf');
     const bytes = buildTinyModel({ favor: 'the' });
     // general.architecture = "llama" (string type 8, length 5) becomes "zzzzz": well-formed, but unknown to llama.cpp.
-    const value = Buffer.concat([Buffer.from('general.architecture'), Buffer.from([8, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0]), Buffer.from('llama')]);
+    const value = Buffer.concat([
+      Buffer.from('general.architecture'),
+      Buffer.from([8, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0]),
+      Buffer.from('llama'),
+    ]);
     const at = bytes.indexOf(value);
     expect(at).toBeGreaterThan(0);
     bytes.write('zzzzz', at + value.length - 5, 'ascii');
@@ -139,14 +181,18 @@ describe('the inference process on the tiny model', () => {
     const host = newHost();
     const error = await host.load({ slot: 'chat', path: file, options: LOAD }).catch((e: unknown) => e as AppError);
     expect((error as AppError).code).toBe('MODEL_LOAD_FAILED');
-    expect((error as AppError).message).toMatch(/unknown-arch\.gguf cannot be loaded: .*\(llama\.cpp: .*unknown model architecture: 'zzzzz'/);
+    expect((error as AppError).message).toMatch(
+      /unknown-arch\.gguf cannot be loaded: .*\(llama\.cpp: .*unknown model architecture: 'zzzzz'/,
+    );
   });
 
   it('explains a file that is not a GGUF model at all', async () => {
     const file = join(dir, 'notes.gguf');
     writeFileSync(file, 'these are my shopping notes, not a model');
     const host = newHost();
-    await expect(host.load({ slot: 'chat', path: file, options: LOAD })).rejects.toThrow(/notes\.gguf cannot be loaded: it is not a readable GGUF model/);
+    await expect(host.load({ slot: 'chat', path: file, options: LOAD })).rejects.toThrow(
+      /notes\.gguf cannot be loaded: it is not a readable GGUF model/,
+    );
   });
 
   // Where a CUDA device exists this machine is not the one CI runs on; the case below is about machines without one.
@@ -155,7 +201,9 @@ describe('the inference process on the tiny model', () => {
     hosts.push(host);
     const error = await host.load({ slot: 'chat', path: says, options: LOAD }).catch((e: unknown) => e as AppError);
     expect((error as AppError).code).toBe('ENGINE_UNAVAILABLE');
-    expect((error as AppError).message).toMatch(/could not start with --gpu cuda: this machine has no working CUDA setup .* Start Hearth with --gpu auto/);
+    expect((error as AppError).message).toMatch(
+      /could not start with --gpu cuda: this machine has no working CUDA setup .* Start Hearth with --gpu auto/,
+    );
     expect(host.getState()).toMatchObject({ status: 'failed' });
   });
 
@@ -169,7 +217,9 @@ describe('the inference process on the tiny model', () => {
     bytes.write('llama.attention.head_coun_', at, 'ascii');
     writeFileSync(file, bytes);
     const host = newHost();
-    await expect(host.load({ slot: 'chat', path: file, options: LOAD })).rejects.toThrow(/no-heads\.gguf cannot be loaded: the metadata key llama\.attention\.head_count is missing/);
+    await expect(host.load({ slot: 'chat', path: file, options: LOAD })).rejects.toThrow(
+      /no-heads\.gguf cannot be loaded: the metadata key llama\.attention\.head_count is missing/,
+    );
     expect(host.pid).toBeGreaterThan(0);
   });
 });
@@ -182,7 +232,10 @@ describe('every job of the protocol on real node-llama-cpp, each result checked 
     const embedding = await host.load({ slot: 'embedding', path: varied, options: LOAD });
     expect(embedding).toMatchObject({ slot: 'embedding', path: varied, sequences: 1 });
 
-    const r = await host.job('generate', { turns, options: { maxTokens: 8, temperature: 0, seed: 1, topK: 40, topP: 0.9, minP: 0.05, repeatPenalty: 1.1 } });
+    const r = await host.job('generate', {
+      turns,
+      options: { maxTokens: 8, temperature: 0, seed: 1, topK: 40, topP: 0.9, minP: 0.05, repeatPenalty: 1.1 },
+    });
     expect(r).toMatchObject({ stopReason: 'maxTokens', completionTokens: 8, thoughts: '', functionCalls: [] });
 
     const schema = { type: 'object', properties: { mood: { enum: ['warm', 'cold'] }, lit: { type: 'boolean' } } };
@@ -190,7 +243,15 @@ describe('every job of the protocol on real node-llama-cpp, each result checked 
     expect(JSON.parse(json.text)).toEqual({ mood: expect.stringMatching(/^(warm|cold)$/), lit: expect.any(Boolean) });
 
     let streamed = '';
-    const c = await host.job('complete', { prompt: 'The hearth', options: { maxTokens: 6, temperature: 0 } }, { onEvent: (e) => { streamed += e.text; } });
+    const c = await host.job(
+      'complete',
+      { prompt: 'The hearth', options: { maxTokens: 6, temperature: 0 } },
+      {
+        onEvent: (e) => {
+          streamed += e.text;
+        },
+      },
+    );
     expect(c).toMatchObject({ completionTokens: 6 });
     expect(streamed).toBe(c.text);
 
@@ -222,13 +283,26 @@ describe('every job of the protocol on real node-llama-cpp, each result checked 
       ranges++;
       const start = Number(m[1]);
       const end = m[2] ? Math.min(Number(m[2]), bytes.length - 1) : bytes.length - 1;
-      res.writeHead(206, { 'Content-Range': `bytes ${start}-${end}/${bytes.length}`, 'Content-Length': end - start + 1, 'Accept-Ranges': 'bytes' }).end(bytes.subarray(start, end + 1));
+      res
+        .writeHead(206, {
+          'Content-Range': `bytes ${start}-${end}/${bytes.length}`,
+          'Content-Length': end - start + 1,
+          'Accept-Ranges': 'bytes',
+        })
+        .end(bytes.subarray(start, end + 1));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     try {
       const host = newHost();
       const local = await host.job('inspect', { source: says, contextSize: 1024, sequences: 2 });
-      expect(local).toMatchObject({ architecture: 'llama', trainContextSize: 4096, embeddingSize: 128, layers: 5, hasChatTemplate: true, supportsRanking: false });
+      expect(local).toMatchObject({
+        architecture: 'llama',
+        trainContextSize: 4096,
+        embeddingSize: 128,
+        layers: 5,
+        hasChatTemplate: true,
+        supportsRanking: false,
+      });
       // node-llama-cpp counts the output layer with the 4 blocks.
       expect(local.name).toMatch(/Hearth tiny test model/);
       expect(local.fit).toMatchObject({ sequences: 2, gpuLayers: 0 });

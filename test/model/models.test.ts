@@ -15,8 +15,13 @@ beforeAll(() => {
   // A 28M model that claims a million-token context: eight sequences of that would need far more than this machine has.
   long = tinyModel(dir, 'long.gguf', { size: '28m', favor: 'the', contextLength: 1_048_576 });
   backend = createBackend({
-    dataDir: join(dir, 'data'), modelsDir: join(dir, 'models'), spawner: forkSpawner(WORKER_PATH),
-    gpu: 'off', threads: 0, shell: 'headless', version: 'test',
+    dataDir: join(dir, 'data'),
+    modelsDir: join(dir, 'models'),
+    spawner: forkSpawner(WORKER_PATH),
+    gpu: 'off',
+    threads: 0,
+    shell: 'headless',
+    version: 'test',
   });
 });
 afterAll(async () => {
@@ -30,7 +35,7 @@ describe('answers at once', () => {
     expect(await backend.models.loadOptions('chat', long)).toMatchObject({ sequences: 8, contextSize: 1024 });
   });
 
-  it('lowers it where eight long contexts would not fit, using node-llama-cpp\'s estimate', async () => {
+  it("lowers it where eight long contexts would not fit, using node-llama-cpp's estimate", async () => {
     backend.settings.update({ parallelAnswers: 8, contextSize: 1_048_576 });
     const status = await backend.scheduler.run('status', {});
     const { sequences } = await backend.models.loadOptions('chat', long);
@@ -40,7 +45,7 @@ describe('answers at once', () => {
     expect(fit.fit.contextRamBytes).toBeGreaterThan(status.ram.free);
   });
 
-  it('lets a user-set thread count through, and otherwise leaves it to the model\'s size', async () => {
+  it("lets a user-set thread count through, and otherwise leaves it to the model's size", async () => {
     backend.settings.update({ threads: 0 });
     expect(await backend.models.loadOptions('embedding', long)).toMatchObject({ threads: 0 });
     backend.settings.update({ threads: 3 });

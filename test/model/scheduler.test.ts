@@ -14,20 +14,38 @@ let says: string;
 let other: string;
 const hosts: InferenceHost[] = [];
 
-function setup(o: { sequences?: number; host?: HostOptions; scheduler?: Partial<SchedulerOptions> } = {}): { host: InferenceHost; scheduler: Scheduler } {
+function setup(o: { sequences?: number; host?: HostOptions; scheduler?: Partial<SchedulerOptions> } = {}): {
+  host: InferenceHost;
+  scheduler: Scheduler;
+} {
   const host = new InferenceHost(forkSpawner(WORKER_PATH), { gpu: 'off' }, o.host ?? {});
   hosts.push(host);
-  const loadOptions = (slot: string): LoadOptions => (slot === 'chat' ? { contextSize: 1024, sequences: o.sequences ?? 1, threads: 1 } : { contextSize: 0, threads: 1 });
+  const loadOptions = (slot: string): LoadOptions =>
+    slot === 'chat' ? { contextSize: 1024, sequences: o.sequences ?? 1, threads: 1 } : { contextSize: 0, threads: 1 };
   const scheduler = new Scheduler(host, { loadOptions, ...o.scheduler });
   scheduler.select(says);
   return { host, scheduler };
 }
 
-const answer = (scheduler: Scheduler, client: string, extra: { maxTokens?: number; key?: string; signal?: AbortSignal; onQueue?: (n: number) => void; onText?: (t: string) => void; model?: string } = {}): Promise<GenerateResult> =>
+const answer = (
+  scheduler: Scheduler,
+  client: string,
+  extra: {
+    maxTokens?: number;
+    key?: string;
+    signal?: AbortSignal;
+    onQueue?: (n: number) => void;
+    onText?: (t: string) => void;
+    model?: string;
+  } = {},
+): Promise<GenerateResult> =>
   scheduler.generate({
-    client, priority: 'interactive',
+    client,
+    priority: 'interactive',
     input: { sequenceKey: extra.key ?? client, turns, options: { maxTokens: extra.maxTokens ?? 60, temperature: 0 } },
-    onEvent: (e) => { if (e.kind === 'text') extra.onText?.(e.text); },
+    onEvent: (e) => {
+      if (e.kind === 'text') extra.onText?.(e.text);
+    },
     ...(extra.signal ? { signal: extra.signal } : {}),
     ...(extra.onQueue ? { onQueue: extra.onQueue } : {}),
     ...(extra.model ? { model: extra.model } : {}),
@@ -48,7 +66,9 @@ beforeAll(() => {
   says = tinyModel(dir, 'says-the.gguf', { favor: 'the' });
   other = tinyModel(dir, 'other.gguf', { favor: 'fire' });
 });
-afterEach(async () => { await Promise.all(hosts.splice(0).map((h) => h.dispose(2000))); });
+afterEach(async () => {
+  await Promise.all(hosts.splice(0).map((h) => h.dispose(2000)));
+});
 afterAll(() => cleanup());
 
 describe('the scheduler on the real engine', () => {
@@ -56,7 +76,14 @@ describe('the scheduler on the real engine', () => {
     const { scheduler } = setup({ sequences: 2 });
     const texts: Record<string, string> = { a: '', b: '', c: '' };
     const queue: Record<string, number[]> = { a: [], b: [], c: [] };
-    const go = (k: string): Promise<GenerateResult> => answer(scheduler, k, { maxTokens: 300, onText: (t) => { texts[k] += t; }, onQueue: (n) => queue[k]!.push(n) });
+    const go = (k: string): Promise<GenerateResult> =>
+      answer(scheduler, k, {
+        maxTokens: 300,
+        onText: (t) => {
+          texts[k] += t;
+        },
+        onQueue: (n) => queue[k]!.push(n),
+      });
     const a = go('a');
     const b = go('b');
     const c = go('c');
@@ -80,8 +107,13 @@ describe('the scheduler on the real engine', () => {
     const { scheduler } = setup({ sequences: 2 });
     const first = await answer(scheduler, 'ui', { key: 'conv-1', maxTokens: 20 });
     const again = await scheduler.generate({
-      client: 'ui', priority: 'interactive',
-      input: { sequenceKey: 'conv-1', turns: [...turns, { role: 'assistant', content: first.text }, { role: 'user', content: 'More' }], options: { maxTokens: 5, temperature: 0 } },
+      client: 'ui',
+      priority: 'interactive',
+      input: {
+        sequenceKey: 'conv-1',
+        turns: [...turns, { role: 'assistant', content: first.text }, { role: 'user', content: 'More' }],
+        options: { maxTokens: 5, temperature: 0 },
+      },
     });
     expect(again.sequence).toBe(first.sequence);
     expect(again.reusedTokens).toBeGreaterThan(first.promptTokens - 2);
@@ -92,8 +124,20 @@ describe('the scheduler on the real engine', () => {
     let done = 0;
     let embeddedAt = 0;
     let answeredAt = 0;
-    const embedding = scheduler.embed({ client: 'rag', priority: 'background', model: says, texts: chunks(1000), onProgress: (n) => { done = n; } })
-      .then((r) => { embeddedAt = performance.now(); return r; });
+    const embedding = scheduler
+      .embed({
+        client: 'rag',
+        priority: 'background',
+        model: says,
+        texts: chunks(1000),
+        onProgress: (n) => {
+          done = n;
+        },
+      })
+      .then((r) => {
+        embeddedAt = performance.now();
+        return r;
+      });
     await waitFor(() => done >= 50);
     const r = await answer(scheduler, 'ui', { maxTokens: 200 });
     answeredAt = performance.now();
@@ -109,7 +153,12 @@ describe('the scheduler on the real engine', () => {
   it('fails both a running answer and a running embedding clearly when the process is killed, and the next request works', async () => {
     const { host, scheduler } = setup({ scheduler: { backgroundBesideAnswers: true, embedBatch: 500 } });
     let text = '';
-    const a = answer(scheduler, 'ui', { maxTokens: 100_000, onText: (t) => { text += t; } });
+    const a = answer(scheduler, 'ui', {
+      maxTokens: 100_000,
+      onText: (t) => {
+        text += t;
+      },
+    });
     const e = scheduler.embed({ client: 'rag', priority: 'background', model: says, texts: chunks(1000) });
     await waitFor(() => text.length > 20 && scheduler.snapshot().running.embedding === 1);
     const pid = host.pid!;
@@ -128,12 +177,20 @@ describe('the scheduler on the real engine', () => {
   it('kills and replaces a hung process (SIGSTOP) after the stated time, failing its jobs with the reason', async () => {
     const { host, scheduler } = setup({ host: { heartbeatMs: 100, hangMs: 1500 } });
     let text = '';
-    const a = answer(scheduler, 'ui', { maxTokens: 100_000, onText: (t) => { text += t; } });
+    const a = answer(scheduler, 'ui', {
+      maxTokens: 100_000,
+      onText: (t) => {
+        text += t;
+      },
+    });
     await waitFor(() => text.length > 10);
     const pid = host.pid!;
     process.kill(pid, 'SIGSTOP');
     const error = await a.catch((x: unknown) => x);
-    expect(error).toMatchObject({ code: 'ENGINE_CRASHED', message: expect.stringMatching(/stopped responding for 2 s, so Hearth stopped it/) });
+    expect(error).toMatchObject({
+      code: 'ENGINE_CRASHED',
+      message: expect.stringMatching(/stopped responding for 2 s, so Hearth stopped it/),
+    });
     const next = await answer(scheduler, 'ui', { maxTokens: 5 });
     expect(next.completionTokens).toBe(5);
     expect(host.pid).not.toBe(pid);
@@ -142,7 +199,12 @@ describe('the scheduler on the real engine', () => {
   it('cancels the jobs of a client that goes away: its running answer stops and its queued one never starts', async () => {
     const { scheduler } = setup();
     let text = '';
-    const running = answer(scheduler, 'api-1', { maxTokens: 100_000, onText: (t) => { text += t; } });
+    const running = answer(scheduler, 'api-1', {
+      maxTokens: 100_000,
+      onText: (t) => {
+        text += t;
+      },
+    });
     const queued = answer(scheduler, 'api-1', { key: 'x', maxTokens: 10 });
     await waitFor(() => text.length > 10);
     scheduler.cancelClient('api-1');
@@ -161,18 +223,34 @@ describe('the scheduler on the real engine', () => {
       controller.abort();
       const r: unknown = await p.catch((e: unknown) => e);
       // Either it never left the queue, or the engine stopped it at once: never an answer that runs on.
-      const outcome = r instanceof AppError ? r.code : r && typeof r === 'object' && 'stopReason' in r ? `${String(r.stopReason)}:${String((r as GenerateResult).text)}` : r;
+      const outcome =
+        r instanceof AppError
+          ? r.code
+          : r && typeof r === 'object' && 'stopReason' in r
+            ? `${String(r.stopReason)}:${String((r as GenerateResult).text)}`
+            : r;
       expect(['CANCELLED', 'abort:']).toContain(outcome);
     }
     const c = new AbortController();
-    const started = answer(scheduler, 'ui', { maxTokens: 100_000, signal: c.signal, onQueue: (n) => { if (n === 0) queueMicrotask(() => c.abort()); } });
+    const started = answer(scheduler, 'ui', {
+      maxTokens: 100_000,
+      signal: c.signal,
+      onQueue: (n) => {
+        if (n === 0) queueMicrotask(() => c.abort());
+      },
+    });
     await expect(started).resolves.toMatchObject({ stopReason: 'abort', text: '' });
   });
 
   it('switches models by policy: "wait" lets answers finish, "stop" stops them and says why', async () => {
     const { host, scheduler } = setup({ sequences: 2 });
     let text = '';
-    const finishing = answer(scheduler, 'ui', { maxTokens: 150, onText: (t) => { text += t; } });
+    const finishing = answer(scheduler, 'ui', {
+      maxTokens: 150,
+      onText: (t) => {
+        text += t;
+      },
+    });
     await waitFor(() => text.length > 5);
     const switched = scheduler.switchChat(other, 'wait');
     const r = await finishing;
@@ -183,7 +261,12 @@ describe('the scheduler on the real engine', () => {
     expect((await answer(scheduler, 'ui', { maxTokens: 3 })).text.trim().split(/\s+/)).toEqual(['fire', 'fire', 'fire']);
 
     let text2 = '';
-    const stopped = answer(scheduler, 'ui', { maxTokens: 100_000, onText: (t) => { text2 += t; } }).catch((e: unknown) => e);
+    const stopped = answer(scheduler, 'ui', {
+      maxTokens: 100_000,
+      onText: (t) => {
+        text2 += t;
+      },
+    }).catch((e: unknown) => e);
     await waitFor(() => text2.length > 5);
     await scheduler.switchChat(says, 'stop');
     expect(await stopped).toMatchObject({ code: 'CANCELLED', message: 'Stopped to switch to says-the.gguf.' });
@@ -195,12 +278,21 @@ describe('the scheduler on the real engine', () => {
     const order: string[] = [];
     const blocker = answer(scheduler, 'x', { maxTokens: 40 });
     const jobs = [
-      ['bg', 'background'], ['api-a1', 'api'], ['api-a2', 'api'], ['api-b1', 'api'], ['ui1', 'interactive'],
-    ].map(([name, priority]) => scheduler.generate({
-      client: name!.replace(/\d$/, ''), priority: priority as 'api',
-      input: { sequenceKey: name!, turns, options: { maxTokens: 2, temperature: 0 } },
-      onQueue: (n) => { if (n === 0) order.push(name!); },
-    }));
+      ['bg', 'background'],
+      ['api-a1', 'api'],
+      ['api-a2', 'api'],
+      ['api-b1', 'api'],
+      ['ui1', 'interactive'],
+    ].map(([name, priority]) =>
+      scheduler.generate({
+        client: name!.replace(/\d$/, ''),
+        priority: priority as 'api',
+        input: { sequenceKey: name!, turns, options: { maxTokens: 2, temperature: 0 } },
+        onQueue: (n) => {
+          if (n === 0) order.push(name!);
+        },
+      }),
+    );
     await Promise.all([blocker, ...jobs]);
     expect(order).toEqual(['ui1', 'api-a1', 'api-b1', 'api-a2', 'bg']);
   });

@@ -17,7 +17,9 @@ function sources(dir: string): string[] {
 function imports(file: string): string[] {
   const text = readFileSync(join(ROOT, file), 'utf8');
   const found = new Set<string>();
-  for (const m of text.matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)|^import\s+['"]([^'"]+)['"]/gm)) {
+  for (const m of text.matchAll(
+    /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)|^import\s+['"]([^'"]+)['"]/gm,
+  )) {
     found.add((m[1] ?? m[2] ?? m[3] ?? m[4])!);
   }
   return [...found];
@@ -28,7 +30,11 @@ const resolveRel = (file: string, spec: string): string => (spec.startsWith('.')
 const all = [...sources('electron'), ...sources('shared'), ...sources('renderer')];
 
 function violations(rule: (file: string, spec: string, target: string) => boolean): string[] {
-  return all.flatMap((f) => imports(f).filter((s) => rule(f, s, resolveRel(f, s))).map((s) => `${f} -> ${s}`));
+  return all.flatMap((f) =>
+    imports(f)
+      .filter((s) => rule(f, s, resolveRel(f, s)))
+      .map((s) => `${f} -> ${s}`),
+  );
 }
 
 describe('import boundaries', () => {
@@ -38,7 +44,9 @@ describe('import boundaries', () => {
   });
 
   it('only electron/main, electron/preload and the worker entry import electron', () => {
-    expect(violations((f, s) => s === 'electron' && !/^electron\/(main|preload)\//.test(f) && f !== 'electron/inference/worker.ts')).toEqual([]);
+    expect(
+      violations((f, s) => s === 'electron' && !/^electron\/(main|preload)\//.test(f) && f !== 'electron/inference/worker.ts'),
+    ).toEqual([]);
   });
 
   it('only electron/inference imports node-llama-cpp', () => {
@@ -50,7 +58,9 @@ describe('import boundaries', () => {
   });
 
   it('the renderer never imports main-process code or node built-ins', () => {
-    expect(violations((f, s, t) => f.startsWith('renderer/') && (t.startsWith('electron/') || s === 'electron' || s.startsWith('node:')))).toEqual([]);
+    expect(
+      violations((f, s, t) => f.startsWith('renderer/') && (t.startsWith('electron/') || s === 'electron' || s.startsWith('node:'))),
+    ).toEqual([]);
   });
 
   it('product code never imports the tests (the tiny-model writer serves npm run demo, so it lives in electron/lib)', () => {

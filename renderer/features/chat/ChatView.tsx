@@ -45,7 +45,8 @@ export function ChatView({ conversationId, onConversation, engine, settings }: P
     try {
       const r = await call('chat:send', { conversationId, text });
       qc.setQueryData(queryKeys.conversation(r.conversationId), (old: typeof conversation.data) =>
-        old ? { ...old, messages: [...old.messages, r.userMessage, r.assistantMessage] } : old);
+        old ? { ...old, messages: [...old.messages, r.userMessage, r.assistantMessage] } : old,
+      );
       if (r.conversationId !== conversationId) onConversation(r.conversationId);
       return true;
     } catch (e) {
@@ -60,19 +61,16 @@ export function ChatView({ conversationId, onConversation, engine, settings }: P
 
   return (
     <section className="chat">
-      <div
-        className="messages"
-        ref={scroller}
-        data-testid="messages"
-        onScroll={onScroll}
-      >
+      <div className="messages" ref={scroller} data-testid="messages" onScroll={onScroll}>
         {messages.length === 0 && (
           <div className="empty">
             <h2>{conversationId ? 'No messages yet' : 'Start a new chat'}</h2>
             <p>Everything stays on this machine: the model runs here and chats are saved here.</p>
           </div>
         )}
-        {messages.map((m) => <MessageItem key={m.id} message={m} />)}
+        {messages.map((m) => (
+          <MessageItem key={m.id} message={m} />
+        ))}
       </div>
       <Composer
         hint={hint}

@@ -53,7 +53,13 @@ export function Composer({ hint, streaming, error, onSend, onStop, onEdit, onPic
           )}
         </div>
       )}
-      <form className="composer" onSubmit={(e) => { e.preventDefault(); void send(); }}>
+      <form
+        className="composer"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void send();
+        }}
+      >
         <textarea
           data-testid="composer-input"
           aria-label="Message"
@@ -61,13 +67,20 @@ export function Composer({ hint, streaming, error, onSend, onStop, onEdit, onPic
           placeholder={hint ?? 'Write a message (Enter to send, Shift+Enter for a new line)'}
           value={text}
           rows={3}
-          onChange={(e) => { setText(e.target.value); if (error) onEdit(); }}
+          onChange={(e) => {
+            setText(e.target.value);
+            if (error) onEdit();
+          }}
           onKeyDown={onKeyDown}
         />
         {streaming ? (
-          <button type="button" className="button button-danger" data-testid="stop" onClick={onStop}>Stop</button>
+          <button type="button" className="button button-danger" data-testid="stop" onClick={onStop}>
+            Stop
+          </button>
         ) : (
-          <button type="submit" className="button button-primary" data-testid="send" disabled={!canSend}>Send</button>
+          <button type="submit" className="button button-primary" data-testid="send" disabled={!canSend}>
+            Send
+          </button>
         )}
       </form>
     </>

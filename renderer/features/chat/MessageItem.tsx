@@ -33,7 +33,11 @@ export const MessageItem = memo(function MessageItem({ message }: { message: Mes
         {(streaming || (message.status === 'streaming' && !message.content)) && <span className="cursor" aria-hidden="true" />}
       </div>
       {message.error && message.status === 'stopped' && <div className="message-note">{message.error}</div>}
-      {message.error && message.status !== 'stopped' && <div className="message-error" role="alert">{message.error}</div>}
+      {message.error && message.status !== 'stopped' && (
+        <div className="message-error" role="alert">
+          {message.error}
+        </div>
+      )}
       {stats && <div className="message-stats">{stats}</div>}
     </article>
   );

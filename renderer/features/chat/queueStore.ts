@@ -14,13 +14,18 @@ class QueueStore {
     for (const l of this.listeners.get(id) ?? []) l();
   }
 
-  get(id: string): number | undefined { return this.ahead.get(id); }
+  get(id: string): number | undefined {
+    return this.ahead.get(id);
+  }
 
   subscribe(id: string, listener: () => void): () => void {
     let set = this.listeners.get(id);
     if (!set) this.listeners.set(id, (set = new Set()));
     set.add(listener);
-    return () => { set.delete(listener); if (set.size === 0) this.listeners.delete(id); };
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.listeners.delete(id);
+    };
   }
 }
 
@@ -28,5 +33,8 @@ export const queueStore = new QueueStore();
 
 /** How many answers are ahead of this one, or undefined when it is not waiting. */
 export function useQueuePlace(id: string): number | undefined {
-  return useSyncExternalStore((l) => queueStore.subscribe(id, l), () => queueStore.get(id));
+  return useSyncExternalStore(
+    (l) => queueStore.subscribe(id, l),
+    () => queueStore.get(id),
+  );
 }

@@ -3,7 +3,11 @@ import { useSyncExternalStore } from 'react';
 /** Streamed text is kept in pieces of about this many characters; only the last piece ever changes. */
 const PIECE_CHARS = 2048;
 
-interface Entry { pieces: readonly string[]; seq: number; ended: boolean }
+interface Entry {
+  pieces: readonly string[];
+  seq: number;
+  ended: boolean;
+}
 
 /**
  * Text of answers being streamed, keyed by message id. Deltas append; one subscriber per message, so a new
@@ -56,13 +60,18 @@ class StreamStore {
     this.notify(id);
   }
 
-  get(id: string): readonly string[] | undefined { return this.entries.get(id)?.pieces; }
+  get(id: string): readonly string[] | undefined {
+    return this.entries.get(id)?.pieces;
+  }
 
   subscribe(id: string, listener: () => void): () => void {
     let set = this.listeners.get(id);
     if (!set) this.listeners.set(id, (set = new Set()));
     set.add(listener);
-    return () => { set.delete(listener); if (set.size === 0) this.listeners.delete(id); };
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.listeners.delete(id);
+    };
   }
 
   private notify(id: string): void {
@@ -74,5 +83,8 @@ export const streamStore = new StreamStore();
 
 /** The streamed pieces of one message, or undefined when nothing is streaming for it. */
 export function useStreamPieces(id: string): readonly string[] | undefined {
-  return useSyncExternalStore((l) => streamStore.subscribe(id, l), () => streamStore.get(id));
+  return useSyncExternalStore(
+    (l) => streamStore.subscribe(id, l),
+    () => streamStore.get(id),
+  );
 }

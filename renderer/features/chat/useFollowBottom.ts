@@ -30,7 +30,9 @@ export function useFollowBottom(
         ours.current = el.scrollTop;
       });
     };
-    const intent = (): void => { intentAt.current = performance.now(); };
+    const intent = (): void => {
+      intentAt.current = performance.now();
+    };
     const events = ['wheel', 'touchmove', 'keydown', 'pointerdown'] as const;
     for (const e of events) el.addEventListener(e, intent, { passive: true });
     follow();

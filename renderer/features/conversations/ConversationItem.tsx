@@ -14,8 +14,20 @@ type Mode = 'view' | 'rename' | 'confirm-delete';
 /** Line icons drawn here, so they never depend on an emoji font being installed. */
 function Icon({ d }: { d: string[] }) {
   return (
-    <svg viewBox="0 0 24 24" width="14" height="14" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
-      {d.map((path) => <path key={path} d={path} />)}
+    <svg
+      viewBox="0 0 24 24"
+      width="14"
+      height="14"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="2"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden="true"
+    >
+      {d.map((path) => (
+        <path key={path} d={path} />
+      ))}
     </svg>
   );
 }
@@ -44,12 +56,18 @@ export function ConversationItem({ conversation, selected, onSelect, onRename, o
     if (settled.current) return Promise.resolve();
     settled.current = true;
     const next = title.trim();
-    if (!next || next === conversation.title) { setMode('view'); return Promise.resolve(); }
+    if (!next || next === conversation.title) {
+      setMode('view');
+      return Promise.resolve();
+    }
     return run(() => onRename(next));
   };
   const onKey = (e: KeyboardEvent<HTMLInputElement>): void => {
     if (e.key === 'Enter') void save();
-    if (e.key === 'Escape') { settled.current = true; setMode('view'); }
+    if (e.key === 'Escape') {
+      settled.current = true;
+      setMode('view');
+    }
   };
 
   if (mode === 'rename') {
@@ -67,7 +85,11 @@ export function ConversationItem({ conversation, selected, onSelect, onRename, o
           onKeyDown={onKey}
           onBlur={() => void save()}
         />
-        {error && <div className="picker-error" role="alert">{error}</div>}
+        {error && (
+          <div className="picker-error" role="alert">
+            {error}
+          </div>
+        )}
       </li>
     );
   }
@@ -77,10 +99,23 @@ export function ConversationItem({ conversation, selected, onSelect, onRename, o
       <li className="conversation-row confirming" data-testid="delete-confirm">
         <span className="small">Delete “{conversation.title}”? This cannot be undone.</span>
         <div className="row-actions-inline">
-          <button type="button" className="button button-danger button-small" data-testid="delete-confirm-yes" onClick={() => void run(onDelete)}>Delete</button>
-          <button type="button" className="button button-small" onClick={() => setMode('view')}>Cancel</button>
+          <button
+            type="button"
+            className="button button-danger button-small"
+            data-testid="delete-confirm-yes"
+            onClick={() => void run(onDelete)}
+          >
+            Delete
+          </button>
+          <button type="button" className="button button-small" onClick={() => setMode('view')}>
+            Cancel
+          </button>
         </div>
-        {error && <div className="picker-error" role="alert">{error}</div>}
+        {error && (
+          <div className="picker-error" role="alert">
+            {error}
+          </div>
+        )}
       </li>
     );
   }
@@ -91,10 +126,30 @@ export function ConversationItem({ conversation, selected, onSelect, onRename, o
         {conversation.title}
       </button>
       <span className="row-actions">
-        <button type="button" className="icon-button" data-testid="rename-chat" aria-label={`Rename “${conversation.title}”`} title="Rename"
-          onClick={() => { settled.current = false; setTitle(conversation.title); setMode('rename'); }}><Icon d={PENCIL} /></button>
-        <button type="button" className="icon-button" data-testid="delete-chat" aria-label={`Delete “${conversation.title}”`} title="Delete"
-          onClick={() => setMode('confirm-delete')}><Icon d={TRASH} /></button>
+        <button
+          type="button"
+          className="icon-button"
+          data-testid="rename-chat"
+          aria-label={`Rename “${conversation.title}”`}
+          title="Rename"
+          onClick={() => {
+            settled.current = false;
+            setTitle(conversation.title);
+            setMode('rename');
+          }}
+        >
+          <Icon d={PENCIL} />
+        </button>
+        <button
+          type="button"
+          className="icon-button"
+          data-testid="delete-chat"
+          aria-label={`Delete “${conversation.title}”`}
+          title="Delete"
+          onClick={() => setMode('confirm-delete')}
+        >
+          <Icon d={TRASH} />
+        </button>
       </span>
     </li>
   );

@@ -13,11 +13,17 @@ export function ConversationList({ selectedId, onSelect }: Props) {
   const [query, setQuery] = useState('');
   const q = query.trim();
   const all = useQuery({ queryKey: queryKeys.conversations, queryFn: () => call('conversations:list') });
-  const found = useQuery({ queryKey: queryKeys.search(q), queryFn: () => call('conversations:search', { query: q }), enabled: q.length > 0 });
+  const found = useQuery({
+    queryKey: queryKeys.search(q),
+    queryFn: () => call('conversations:search', { query: q }),
+    enabled: q.length > 0,
+  });
   const list = q ? found.data : all.data;
   const qc = useQueryClient();
   // Main's conversations:changed event refreshes the list (useMainEvents); only the deleted chat's own cache goes here.
-  const rename = async (id: string, title: string): Promise<void> => { await call('conversations:rename', { id, title }); };
+  const rename = async (id: string, title: string): Promise<void> => {
+    await call('conversations:rename', { id, title });
+  };
   const remove = async (id: string): Promise<void> => {
     await call('conversations:delete', { id });
     if (id === selectedId) onSelect(null);

@@ -8,21 +8,40 @@ export function EngineStatus({ state }: { state: EngineState | undefined }) {
       return (
         <div className="engine" data-testid="engine-status" data-status="none">
           <span className="dot dot-idle" /> No model loaded
-          {state.lastError && <span className="engine-error" role="alert">{state.lastError}</span>}
+          {state.lastError && (
+            <span className="engine-error" role="alert">
+              {state.lastError}
+            </span>
+          )}
         </div>
       );
     case 'loading':
-      return <div className="engine" data-testid="engine-status" data-status="loading"><span className="dot dot-busy" /> Loading {state.path.split(/[\\/]/).pop()}…</div>;
+      return (
+        <div className="engine" data-testid="engine-status" data-status="loading">
+          <span className="dot dot-busy" /> Loading {state.path.split(/[\\/]/).pop()}…
+        </div>
+      );
     case 'ready':
       return (
-        <div className="engine" data-testid="engine-status" data-status="ready" title={`${state.model.path}\nchat template: ${state.model.chatTemplate}`}>
-          <span className="dot dot-ok" /> Ready · {state.model.gpu === 'cpu' ? 'CPU' : `${state.model.gpu.toUpperCase()} (${state.model.gpuLayers} layers)`} · context {state.model.contextSize.toLocaleString()}{state.model.sequences > 1 ? ` · ${state.model.sequences} answers at once` : ''}
+        <div
+          className="engine"
+          data-testid="engine-status"
+          data-status="ready"
+          title={`${state.model.path}\nchat template: ${state.model.chatTemplate}`}
+        >
+          <span className="dot dot-ok" /> Ready ·{' '}
+          {state.model.gpu === 'cpu' ? 'CPU' : `${state.model.gpu.toUpperCase()} (${state.model.gpuLayers} layers)`} · context{' '}
+          {state.model.contextSize.toLocaleString()}
+          {state.model.sequences > 1 ? ` · ${state.model.sequences} answers at once` : ''}
         </div>
       );
     case 'failed':
       return (
         <div className="engine" data-testid="engine-status" data-status="failed">
-          <span className="dot dot-error" /> <span className="engine-error" role="alert">{state.error}</span>
+          <span className="dot dot-error" />{' '}
+          <span className="engine-error" role="alert">
+            {state.error}
+          </span>
         </div>
       );
     default:

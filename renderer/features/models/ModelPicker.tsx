@@ -32,8 +32,15 @@ export function ModelPicker({ info, engine, settings }: Props) {
   const [waiting, setWaiting] = useState<number>(0);
   const pathInput = useRef<HTMLInputElement>(null);
   // The user just asked to type a path: put the caret there.
-  useEffect(() => { if (typing) pathInput.current?.focus(); }, [typing]);
-  const current = engine?.status === 'ready' ? engine.model.path : engine?.status === 'loading' || engine?.status === 'failed' ? engine.path : settings?.selectedModelPath ?? '';
+  useEffect(() => {
+    if (typing) pathInput.current?.focus();
+  }, [typing]);
+  const current =
+    engine?.status === 'ready'
+      ? engine.model.path
+      : engine?.status === 'loading' || engine?.status === 'failed'
+        ? engine.path
+        : (settings?.selectedModelPath ?? '');
 
   const load = async (p: string, whileAnswering: 'wait' | 'stop' = 'wait', answers = 0): Promise<void> => {
     setError(null);
@@ -47,7 +54,9 @@ export function ModelPicker({ info, engine, settings }: Props) {
       setWaiting(0);
     }
   };
-  const escape = (e: { key: string }): void => { if (e.key === 'Escape') setPending(null); };
+  const escape = (e: { key: string }): void => {
+    if (e.key === 'Escape') setPending(null);
+  };
   /** Never stops an answer silently: with answers being written, the user chooses. */
   const choose = async (p: string): Promise<void> => {
     if (p === current) return;
@@ -88,29 +97,67 @@ export function ModelPicker({ info, engine, settings }: Props) {
         onFocus={() => void qc.invalidateQueries({ queryKey: queryKeys.models })}
         onChange={(e) => void onChange(e.target.value)}
       >
-        <option value="" disabled>{models.data?.length ? 'Choose a model…' : `No models in ${info?.modelsDir ?? 'the models folder'}`}</option>
+        <option value="" disabled>
+          {models.data?.length ? 'Choose a model…' : `No models in ${info?.modelsDir ?? 'the models folder'}`}
+        </option>
         {models.data?.map((m) => (
-          <option key={m.path} value={m.path}>{m.fileName} ({formatSize(m.sizeBytes)})</option>
+          <option key={m.path} value={m.path}>
+            {m.fileName} ({formatSize(m.sizeBytes)})
+          </option>
         ))}
         <option value={OPEN}>Open a GGUF file…</option>
       </select>
       {typing && (
-        <form className="path-form" onSubmit={(e) => { e.preventDefault(); void add(path.trim()); }}>
-          <input ref={pathInput} aria-label="Path of a .gguf file" placeholder="/full/path/to/model.gguf" value={path} onChange={(e) => setPath(e.target.value)} />
-          <button className="button" type="submit" disabled={!path.trim()}>Open</button>
-          <button className="button button-ghost" type="button" onClick={() => setTyping(false)}>Cancel</button>
+        <form
+          className="path-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void add(path.trim());
+          }}
+        >
+          <input
+            ref={pathInput}
+            aria-label="Path of a .gguf file"
+            placeholder="/full/path/to/model.gguf"
+            value={path}
+            onChange={(e) => setPath(e.target.value)}
+          />
+          <button className="button" type="submit" disabled={!path.trim()}>
+            Open
+          </button>
+          <button className="button button-ghost" type="button" onClick={() => setTyping(false)}>
+            Cancel
+          </button>
         </form>
       )}
       {pending && (
         <div className="switch-choice" role="alertdialog" aria-label="Switch models" data-testid="switch-choice">
           <span>{pending.answers === 1 ? '1 answer is' : `${pending.answers} answers are`} still being written.</span>
-          <button className="button" type="button" onKeyDown={escape} onClick={() => void load(pending.path, 'wait', pending.answers)} ref={(el) => el?.focus()}>Let {pending.answers === 1 ? 'it' : 'them'} finish, then switch</button>
-          <button className="button" type="button" onKeyDown={escape} onClick={() => void load(pending.path, 'stop')}>Stop {pending.answers === 1 ? 'it' : 'them'} and switch</button>
-          <button className="button button-ghost" type="button" onKeyDown={escape} onClick={() => setPending(null)}>Cancel</button>
+          <button
+            className="button"
+            type="button"
+            onKeyDown={escape}
+            onClick={() => void load(pending.path, 'wait', pending.answers)}
+            ref={(el) => el?.focus()}
+          >
+            Let {pending.answers === 1 ? 'it' : 'them'} finish, then switch
+          </button>
+          <button className="button" type="button" onKeyDown={escape} onClick={() => void load(pending.path, 'stop')}>
+            Stop {pending.answers === 1 ? 'it' : 'them'} and switch
+          </button>
+          <button className="button button-ghost" type="button" onKeyDown={escape} onClick={() => setPending(null)}>
+            Cancel
+          </button>
         </div>
       )}
-      {waiting > 0 && <output className="picker-note">Switching once {waiting === 1 ? 'the answer finishes' : 'the answers finish'}…</output>}
-      {error && <div className="picker-error" role="alert">{error}</div>}
+      {waiting > 0 && (
+        <output className="picker-note">Switching once {waiting === 1 ? 'the answer finishes' : 'the answers finish'}…</output>
+      )}
+      {error && (
+        <div className="picker-error" role="alert">
+          {error}
+        </div>
+      )}
     </div>
   );
 }

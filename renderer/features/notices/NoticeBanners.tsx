@@ -27,10 +27,14 @@ export function NoticeBanners({ notices }: { notices: Notice[] | undefined }) {
     setDismissed(next);
     sessionStorage.setItem(DISMISSED_KEY, JSON.stringify(next));
   };
-  return (notices ?? []).filter((n) => !dismissed.includes(n.message)).map((n) => (
-    <div key={n.message} className="banner banner-warn" role="alert" data-testid={`notice-${n.kind}`}>
-      {n.message}{' '}
-      <button type="button" className="button button-small button-ghost" onClick={() => dismiss(n.message)}>Dismiss</button>
-    </div>
-  ));
+  return (notices ?? [])
+    .filter((n) => !dismissed.includes(n.message))
+    .map((n) => (
+      <div key={n.message} className="banner banner-warn" role="alert" data-testid={`notice-${n.kind}`}>
+        {n.message}{' '}
+        <button type="button" className="button button-small button-ghost" onClick={() => dismiss(n.message)}>
+          Dismiss
+        </button>
+      </div>
+    ));
 }

@@ -67,10 +67,18 @@ export function SettingsPanel({ settings, onClose }: Props) {
           <input type="number" min={0} max={256} step={1} {...field('threads')} />
         </label>
       </div>
-      {error && <div className="picker-error" role="alert">{error}</div>}
+      {error && (
+        <div className="picker-error" role="alert">
+          {error}
+        </div>
+      )}
       <div className="settings-actions">
-        <button type="button" className="button button-ghost" onClick={onClose}>Cancel</button>
-        <button type="submit" className="button button-primary" data-testid="settings-save">Save</button>
+        <button type="button" className="button button-ghost" onClick={onClose}>
+          Cancel
+        </button>
+        <button type="submit" className="button button-primary" data-testid="settings-save">
+          Save
+        </button>
       </div>
     </form>
   );

@@ -3,8 +3,21 @@ import type { ActiveStream, ChatDelta } from '../../../shared/contract';
 import { createStreamSync } from '../../../renderer/api/streamSync';
 import { streamStore } from '../../../renderer/features/chat/streamStore';
 
-const delta = (messageId: string, seq: number, text: string): ChatDelta => ({ streamId: messageId, conversationId: 'c', messageId, text, seq });
-const active = (messageId: string, content: string, seq: number): ActiveStream => ({ streamId: messageId, conversationId: 'c', messageId, content, seq, ahead: 0 });
+const delta = (messageId: string, seq: number, text: string): ChatDelta => ({
+  streamId: messageId,
+  conversationId: 'c',
+  messageId,
+  text,
+  seq,
+});
+const active = (messageId: string, content: string, seq: number): ActiveStream => ({
+  streamId: messageId,
+  conversationId: 'c',
+  messageId,
+  content,
+  seq,
+  ahead: 0,
+});
 
 const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
@@ -14,7 +27,10 @@ function setup(server: () => ActiveStream[]) {
   const ended: string[][] = [];
   const sync = createStreamSync({
     store: streamStore,
-    fetchActive: async () => { calls.push(Date.now()); return server(); },
+    fetchActive: async () => {
+      calls.push(Date.now());
+      return server();
+    },
     onEnded: (ids) => ended.push(ids),
   });
   return { sync, calls, ended };
@@ -31,7 +47,7 @@ describe('keeping streamed text true when events go missing', () => {
     streamStore.forget('s1');
   });
 
-  it('drops a delta that skips one and takes main\'s text instead', async () => {
+  it("drops a delta that skips one and takes main's text instead", async () => {
     let server = [active('s2', 'one two three four', 3)];
     const { sync, calls } = setup(() => server);
     sync.delta(delta('s2', 0, 'one'));
@@ -69,7 +85,7 @@ describe('keeping streamed text true when events go missing', () => {
     streamStore.forget('s5');
   });
 
-  it('never goes back: a delta newer than main\'s answer is kept', () => {
+  it("never goes back: a delta newer than main's answer is kept", () => {
     streamStore.append('s6', 'abc', 2);
     expect(streamStore.resync([active('s6', 'ab', 1)])).toEqual([]);
     expect(streamStore.get('s6')!.join('')).toBe('abc');
@@ -81,7 +97,14 @@ describe('keeping streamed text true when events go missing', () => {
     let n = 0;
     const sync = createStreamSync({
       store: streamStore,
-      fetchActive: () => { n++; return n === 1 ? new Promise((r) => { release = () => r([]); }) : Promise.resolve([]); },
+      fetchActive: () => {
+        n++;
+        return n === 1
+          ? new Promise((r) => {
+              release = () => r([]);
+            })
+          : Promise.resolve([]);
+      },
       onEnded: () => undefined,
     });
     const first = sync.resync();
@@ -93,7 +116,11 @@ describe('keeping streamed text true when events go missing', () => {
   });
 
   it('survives a failed call (the socket dropped again)', async () => {
-    const sync = createStreamSync({ store: streamStore, fetchActive: () => Promise.reject(new Error('Lost the connection')), onEnded: () => undefined });
+    const sync = createStreamSync({
+      store: streamStore,
+      fetchActive: () => Promise.reject(new Error('Lost the connection')),
+      onEnded: () => undefined,
+    });
     await expect(sync.resync()).resolves.toBeUndefined();
   });
 });

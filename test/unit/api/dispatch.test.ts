@@ -7,7 +7,15 @@ import type { HandlerTable } from '../../../electron/api/handlers';
 
 /** A table whose every handler records its input; only the channels a test calls matter. */
 function recordingTable(seen: unknown[]): HandlerTable {
-  return Object.fromEntries(CALL_CHANNELS.map((c) => [c, (input: unknown) => { seen.push(input); return { echoed: c }; }])) as unknown as HandlerTable;
+  return Object.fromEntries(
+    CALL_CHANNELS.map((c) => [
+      c,
+      (input: unknown) => {
+        seen.push(input);
+        return { echoed: c };
+      },
+    ]),
+  ) as unknown as HandlerTable;
 }
 
 describe('dispatch', () => {
@@ -42,9 +50,14 @@ describe('dispatch', () => {
 
   it('turns thrown errors into envelopes: AppError keeps its code, anything else is INTERNAL', async () => {
     const table = recordingTable([]);
-    (table as Record<string, unknown>)['engine:get'] = () => { throw new AppError('NO_MODEL', 'Pick a model first.'); };
+    (table as Record<string, unknown>)['engine:get'] = () => {
+      throw new AppError('NO_MODEL', 'Pick a model first.');
+    };
     (table as Record<string, unknown>)['models:list'] = () => Promise.reject(new TypeError('boom'));
-    expect(await dispatch(table, 'engine:get', undefined)).toEqual({ ok: false, error: { code: 'NO_MODEL', message: 'Pick a model first.' } });
+    expect(await dispatch(table, 'engine:get', undefined)).toEqual({
+      ok: false,
+      error: { code: 'NO_MODEL', message: 'Pick a model first.' },
+    });
     expect(await dispatch(table, 'models:list', undefined)).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'boom' } });
   });
 });

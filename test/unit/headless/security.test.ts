@@ -6,7 +6,8 @@ import { contentSecurityPolicy, cookieValue, requestUrl, withoutCspMeta } from '
 import { ROOT } from '../../helpers/fixtures';
 
 /** Only the fields these helpers read; an IncomingMessage needs a socket to construct. */
-const req = (url: string, cookie?: string): IncomingMessage => ({ url, headers: cookie === undefined ? {} : { cookie } }) as IncomingMessage;
+const req = (url: string, cookie?: string): IncomingMessage =>
+  ({ url, headers: cookie === undefined ? {} : { cookie } }) as IncomingMessage;
 
 describe('the headless security helpers', () => {
   it('read a request target that is no URL as null rather than throwing', () => {

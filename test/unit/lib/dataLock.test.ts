@@ -6,7 +6,9 @@ import { DataDirLockedError, lockDataDir, type DataLock } from '../../../electro
 import { ROOT, tempDir } from '../../helpers/fixtures';
 
 const cleanups: (() => void)[] = [];
-afterEach(() => { while (cleanups.length) cleanups.pop()!(); });
+afterEach(() => {
+  while (cleanups.length) cleanups.pop()!();
+});
 function folder(): string {
   const t = tempDir();
   cleanups.push(t.cleanup);

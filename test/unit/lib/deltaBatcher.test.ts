@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DeltaBatcher } from '../../../electron/lib/deltaBatcher';
 
-afterEach(() => { vi.useRealTimers(); });
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('DeltaBatcher', () => {
   it('sends the first text at once, then coalesces until the interval passes', () => {

@@ -6,7 +6,9 @@ import { describeError, LogFile } from '../../../electron/lib/log';
 import { tempDir } from '../../helpers/fixtures';
 
 const cleanups: (() => void)[] = [];
-afterEach(() => { while (cleanups.length) cleanups.pop()!(); });
+afterEach(() => {
+  while (cleanups.length) cleanups.pop()!();
+});
 function folder(): string {
   const t = tempDir();
   cleanups.push(t.cleanup);
@@ -27,11 +29,21 @@ describe('the log file', () => {
       now += DAY;
     }
     expect(readdirSync(dir).sort()).toEqual([
-      'hearth-2025-01-04.log', 'hearth-2025-01-05.log', 'hearth-2025-01-06.log', 'hearth-2025-01-07.log',
-      'hearth-2025-01-08.log', 'hearth-2025-01-09.log', 'hearth-2025-01-10.log', 'notes.txt',
+      'hearth-2025-01-04.log',
+      'hearth-2025-01-05.log',
+      'hearth-2025-01-06.log',
+      'hearth-2025-01-07.log',
+      'hearth-2025-01-08.log',
+      'hearth-2025-01-09.log',
+      'hearth-2025-01-10.log',
+      'notes.txt',
     ]);
     const last = readFileSync(join(dir, 'hearth-2025-01-10.log'), 'utf8');
-    expect(last).toMatch(new RegExp(`^\\S+Z warn \\[test ${process.pid}\\] day 9\\n\\S+Z error \\[test ${process.pid}\\] failed: Error: broke on day 9\\n    at `));
+    expect(last).toMatch(
+      new RegExp(
+        `^\\S+Z warn \\[test ${process.pid}\\] day 9\\n\\S+Z error \\[test ${process.pid}\\] failed: Error: broke on day 9\\n    at `,
+      ),
+    );
   });
 
   it('keeps the stack of an error but nothing from a thrown object, which could hold chat text', () => {
@@ -42,7 +54,10 @@ describe('the log file', () => {
 
   it('records crashes, rejections and warnings from main and from the process main starts, then exits on the crash', () => {
     const dir = folder();
-    const child = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, 'fixtures/crashingProcess.ts'), 'main', dir], { encoding: 'utf8', timeout: 30_000 });
+    const child = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, 'fixtures/crashingProcess.ts'), 'main', dir], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(child.status).toBe(1);
     // Node's own report still reaches stderr, where the inference host reads a crashed process's reason.
     expect(child.stderr).toContain('Error: thrown on purpose');

@@ -21,14 +21,29 @@ describe('Electron IPC transport', () => {
     const { registerIpc } = await import('../../../electron/main/ipcTransport');
     const { EventBus } = await import('../../../electron/lib/events');
     const calls: unknown[] = [];
-    const table = Object.fromEntries(CALL_CHANNELS.map((c) => [c, (input: unknown) => { calls.push([c, input]); return 'ok'; }]));
+    const table = Object.fromEntries(
+      CALL_CHANNELS.map((c) => [
+        c,
+        (input: unknown) => {
+          calls.push([c, input]);
+          return 'ok';
+        },
+      ]),
+    );
     const backend = { handlers: table, events: new EventBus() } as never;
     const sent: unknown[] = [];
-    const off = registerIpc(backend, (u) => u === APP, () => ({ isDestroyed: () => false, send: (...a: unknown[]) => sent.push(a) }) as never);
+    const off = registerIpc(
+      backend,
+      (u) => u === APP,
+      () => ({ isDestroyed: () => false, send: (...a: unknown[]) => sent.push(a) }) as never,
+    );
 
     expect([...handlers.keys()].sort()).toEqual([...CALL_CHANNELS].sort());
     expect(await handlers.get('engine:get')!(fakeEvent(APP), undefined)).toEqual({ ok: true, value: 'ok' });
-    expect(await handlers.get('engine:get')!(fakeEvent('https://evil.example/'), undefined)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await handlers.get('engine:get')!(fakeEvent('https://evil.example/'), undefined)).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
     expect(await handlers.get('engine:get')!(fakeEvent(APP, false), undefined)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await handlers.get('chat:send')!(fakeEvent(APP), { text: 42 })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
     expect(calls).toEqual([['engine:get', undefined]]);

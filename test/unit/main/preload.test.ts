@@ -4,8 +4,19 @@ import { CALL_CHANNELS, EVENT_CHANNELS } from '../../../shared/channels';
 const exposed: Record<string, any> = {};
 const invoked: unknown[] = [];
 vi.mock('electron', () => ({
-  contextBridge: { exposeInMainWorld: (key: string, api: unknown) => { exposed[key] = api; } },
-  ipcRenderer: { invoke: (...a: unknown[]) => { invoked.push(a); return Promise.resolve('r'); }, on: vi.fn(), removeListener: vi.fn() },
+  contextBridge: {
+    exposeInMainWorld: (key: string, api: unknown) => {
+      exposed[key] = api;
+    },
+  },
+  ipcRenderer: {
+    invoke: (...a: unknown[]) => {
+      invoked.push(a);
+      return Promise.resolve('r');
+    },
+    on: vi.fn(),
+    removeListener: vi.fn(),
+  },
 }));
 
 describe('preload bridge', () => {

@@ -10,8 +10,13 @@ class FakeChild extends EventEmitter {
   stderr = new EventEmitter();
   sent: unknown[] = [];
   killed = false;
-  postMessage(m: unknown): void { this.sent.push(m); }
-  kill(): boolean { this.killed = true; return true; }
+  postMessage(m: unknown): void {
+    this.sent.push(m);
+  }
+  kill(): boolean {
+    this.killed = true;
+    return true;
+  }
 }
 
 vi.mock('electron', () => ({

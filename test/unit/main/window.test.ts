@@ -1,7 +1,11 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 /** Electron cannot run here, so its API is replaced by recorders; the code under test is the real shell. */
-const created: { options: Record<string, any>; handlers: Record<string, (...a: any[]) => any>; openHandler?: (d: { url: string }) => unknown }[] = [];
+const created: {
+  options: Record<string, any>;
+  handlers: Record<string, (...a: any[]) => any>;
+  openHandler?: (d: { url: string }) => unknown;
+}[] = [];
 const openExternal = vi.fn();
 const permissionHandler = vi.fn();
 
@@ -12,13 +16,21 @@ vi.mock('electron', () => {
       const entry: (typeof created)[number] = { options, handlers: {} };
       created.push(entry);
       this.webContents = {
-        setWindowOpenHandler: (h: (d: { url: string }) => unknown) => { entry.openHandler = h; },
-        on: (event: string, h: (...a: any[]) => any) => { entry.handlers[event] = h; },
+        setWindowOpenHandler: (h: (d: { url: string }) => unknown) => {
+          entry.openHandler = h;
+        },
+        on: (event: string, h: (...a: any[]) => any) => {
+          entry.handlers[event] = h;
+        },
       };
     }
     once(): void {}
-    loadFile(): Promise<void> { return Promise.resolve(); }
-    loadURL(): Promise<void> { return Promise.resolve(); }
+    loadFile(): Promise<void> {
+      return Promise.resolve();
+    }
+    loadURL(): Promise<void> {
+      return Promise.resolve();
+    }
   }
   return {
     BrowserWindow,
@@ -27,14 +39,22 @@ vi.mock('electron', () => {
   };
 });
 
-beforeEach(() => { created.length = 0; openExternal.mockClear(); });
+beforeEach(() => {
+  created.length = 0;
+  openExternal.mockClear();
+});
 
 describe('the desktop window', () => {
   it('is created with context isolation, the sandbox, and no Node in the renderer', async () => {
     const { createMainWindow } = await import('../../../electron/main/window');
     createMainWindow();
     expect(created[0]!.options.webPreferences).toMatchObject({
-      contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, allowRunningInsecureContent: false, webviewTag: false,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
     });
   });
 

@@ -8,7 +8,9 @@ describe('npm start without an Electron binary', () => {
     const t = tempDir();
     // A mirror that refuses at once and an empty cache: the binary download fails here as it does offline.
     const r = spawnSync(process.execPath, [join(ROOT, 'scripts/start.mjs')], {
-      cwd: ROOT, encoding: 'utf8', timeout: 120_000,
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 120_000,
       env: { ...process.env, ELECTRON_MIRROR: 'http://127.0.0.1:9/', electron_config_cache: t.dir, ELECTRON_OVERRIDE_DIST_PATH: '' },
     });
     t.cleanup();

@@ -17,11 +17,18 @@ beforeEach(() => {
   dir = t.dir;
   // The inference process is never started here: no model is loaded.
   backend = createBackend({
-    dataDir: join(t.dir, 'data'), modelsDir: join(t.dir, 'models'), spawner: forkSpawner(WORKER_PATH),
-    gpu: 'off', threads: 1, shell: 'headless', version: 'test',
+    dataDir: join(t.dir, 'data'),
+    modelsDir: join(t.dir, 'models'),
+    spawner: forkSpawner(WORKER_PATH),
+    gpu: 'off',
+    threads: 1,
+    shell: 'headless',
+    version: 'test',
   });
   changed = [];
-  backend.events.subscribe((event, payload) => { if (event === 'settings:changed') changed.push(payload as Settings); });
+  backend.events.subscribe((event, payload) => {
+    if (event === 'settings:changed') changed.push(payload as Settings);
+  });
 });
 afterEach(async () => {
   await backend.dispose(1000);
@@ -35,7 +42,7 @@ async function update(patch: Record<string, unknown>): Promise<Settings> {
 }
 
 describe('settings updates', () => {
-  it('keeps two clients\' changes to different fields, and tells every client the full settings after each', async () => {
+  it("keeps two clients' changes to different fields, and tells every client the full settings after each", async () => {
     // Two windows opened with the same settings; each changes one field.
     await update({ temperature: 0.1 });
     await update({ maxTokens: 42 });

@@ -2,10 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../../../shared/types';
 import { settingsPatch } from '../../../../renderer/features/settings/settingsPatch';
 
-describe('the settings panel\'s update', () => {
+describe("the settings panel's update", () => {
   it('holds only the fields the user changed', () => {
     expect(settingsPatch(DEFAULT_SETTINGS, { maxTokens: '20' })).toEqual({ maxTokens: 20 });
-    expect(settingsPatch(DEFAULT_SETTINGS, { systemPrompt: 'Be brief.', temperature: '0' })).toEqual({ systemPrompt: 'Be brief.', temperature: 0 });
+    expect(settingsPatch(DEFAULT_SETTINGS, { systemPrompt: 'Be brief.', temperature: '0' })).toEqual({
+      systemPrompt: 'Be brief.',
+      temperature: 0,
+    });
   });
 
   it('leaves out a field edited back to the newest value', () => {
