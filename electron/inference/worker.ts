@@ -7,7 +7,8 @@ import { DeltaBatcher } from '../lib/deltaBatcher';
 import { logError, startWorkerLog } from '../lib/log';
 import { Engine } from './engine';
 import { nodeLlamaCpp } from './nodeLlamaCpp';
-import { GpuChoice, HostMessage, jobs, type JobName, type WorkerMessage } from './protocol';
+import type { z } from 'zod';
+import { GpuChoice, HostMessage, jobs, type GenerateEvent, type JobName, type WorkerMessage } from './protocol';
 
 interface ParentPort {
   on(event: 'message', cb: (e: { data: unknown }) => void): void;
@@ -79,29 +80,66 @@ const controllers = new Map<number, AbortController>();
 const abortedEarly = new Set<number>();
 const TEXT_FLUSH_MS = 25;
 
-function run(job: JobName, engine: Engine, input: unknown, signal: AbortSignal, emit: (e: unknown) => void): Promise<unknown> | unknown {
+/** Parses a job's input; input that does not match is the host's bug: say so plainly instead of a zod dump. */
+function parse<S extends z.ZodType>(schema: S, raw: unknown, job: JobName): z.output<S> {
+  const ok = schema.safeParse(raw);
+  if (!ok.success) throw new AppError('BAD_INPUT', `The ${job} job got input it cannot use: ${ok.error.issues[0]?.message ?? 'invalid'}.`);
+  return ok.data;
+}
+
+interface Out {
+  /** Streamed text and thoughts, coalesced. */
+  stream: (e: GenerateEvent) => void;
+  progress: (done: number) => void;
+}
+
+function run(job: JobName, engine: Engine, raw: unknown, signal: AbortSignal, out: Out): Promise<unknown> | unknown {
   switch (job) {
     case 'load':
-      return engine.load(jobs.load.input.parse(input));
+      return engine.load(parse(jobs.load.input, raw, job));
     case 'unload':
-      return engine.unload(jobs.unload.input.parse(input).slot).then(() => null);
+      return engine.unload(parse(jobs.unload.input, raw, job).slot).then(() => null);
     case 'generate':
-      return engine.generate(jobs.generate.input.parse(input), signal, emit);
+      return engine.generate(parse(jobs.generate.input, raw, job), signal, out.stream);
     case 'complete':
-      return engine.complete(jobs.complete.input.parse(input), signal, emit);
+      return engine.complete(parse(jobs.complete.input, raw, job), signal, out.stream);
     case 'embed':
-      return engine.embed(jobs.embed.input.parse(input), signal, (done) => emit({ done }));
+      return engine.embed(parse(jobs.embed.input, raw, job), signal, out.progress);
     case 'rank':
-      return engine.rank(jobs.rank.input.parse(input), signal);
+      return engine.rank(parse(jobs.rank.input, raw, job), signal);
     case 'tokenize':
-      return engine.tokenize(jobs.tokenize.input.parse(input));
+      return engine.tokenize(parse(jobs.tokenize.input, raw, job));
     case 'inspect':
-      return engine.inspect(jobs.inspect.input.parse(input), signal);
+      return engine.inspect(parse(jobs.inspect.input, raw, job), signal);
     case 'status':
       return engine.status();
     default:
       return job satisfies never;
   }
+}
+
+/**
+ * Streamed text and thoughts are coalesced: one message per token would keep this process's JS thread, which
+ * also drives llama.cpp's sampling and batching loop, busy serialising instead of generating. A change of kind
+ * flushes the other first, so the order of text and thoughts is kept.
+ */
+function coalescer(id: number): { push: (e: GenerateEvent) => void; flush: () => void } {
+  const batchers = {
+    text: new DeltaBatcher(TEXT_FLUSH_MS, (text) => send({ type: 'event', id, event: { kind: 'text', text } })),
+    thought: new DeltaBatcher(TEXT_FLUSH_MS, (text) => send({ type: 'event', id, event: { kind: 'thought', text } })),
+  };
+  let last: GenerateEvent['kind'] = 'text';
+  return {
+    push: (e) => {
+      if (e.kind !== last) batchers[last].flush();
+      last = e.kind;
+      batchers[e.kind].push(e.text);
+    },
+    flush: () => {
+      batchers.thought.flush();
+      batchers.text.flush();
+    },
+  };
 }
 
 async function handle(raw: unknown): Promise<void> {
@@ -126,34 +164,20 @@ async function handle(raw: unknown): Promise<void> {
   const controller = new AbortController();
   controllers.set(m.id, controller);
   if (abortedEarly.delete(m.id)) controller.abort();
-  // Streamed text is coalesced here too: one message per token would keep this process's JS thread, which also
-  // drives llama.cpp's sampling loop, busy serialising instead of generating.
-  const batcher = new DeltaBatcher(TEXT_FLUSH_MS, (text) => send({ type: 'event', id: m.id, event: { kind: 'text', text } }));
-  const emit = (e: unknown): void => {
-    const text = jobs.generate.event.safeParse(e);
-    if (text.success && text.data.kind === 'text') return batcher.push(text.data.text);
-    batcher.flush();
-    send({ type: 'event', id: m.id, event: e });
-  };
+  const stream = coalescer(m.id);
+  const out: Out = { stream: stream.push, progress: (done) => send({ type: 'event', id: m.id, event: { done } }) };
   try {
     const engine = await enginePromise;
-    const value = await run(m.job, engine, input(m.input, m.job), controller.signal, emit);
-    batcher.flush();
+    const value = await run(m.job, engine, m.input, controller.signal, out);
+    stream.flush();
     send({ type: 'result', id: m.id, ok: true, value: value ?? null });
   } catch (error) {
     // What was generated goes out before the error, so nothing streamed is lost.
-    batcher.flush();
+    stream.flush();
     send({ type: 'result', id: m.id, ok: false, error: toErrorEnvelope(error) });
   } finally {
     controllers.delete(m.id);
   }
-}
-
-/** Input that does not match the job's schema is the host's bug: say so plainly instead of a zod dump. */
-function input(raw: unknown, job: JobName): unknown {
-  const ok = jobs[job].input.safeParse(raw);
-  if (!ok.success) throw new AppError('BAD_INPUT', `The ${job} job got input it cannot use: ${ok.error.issues[0]?.message ?? 'invalid'}.`);
-  return raw;
 }
 
 onMessage((m) => void handle(m));
