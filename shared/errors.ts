@@ -5,6 +5,7 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'NO_MODEL',
   'BUSY',
+  'CONTEXT_FULL',
   'CANCELLED',
   'MODEL_LOAD_FAILED',
   'ENGINE_CRASHED',

@@ -11,8 +11,9 @@ import type {
   Token,
 } from 'node-llama-cpp';
 import { AppError } from '../../shared/errors';
+import { countHistory, droppedMessages, dropOldestTurns } from './contextPolicy';
 import { nodeLlamaCpp } from './nodeLlamaCpp';
-import type { ChatTurn, GenerateEvent, GenerateResult, JobInput, ParsedJobInput, SlotModel, StopReason } from './protocol';
+import type { ChatTurn, GenerateEvent, GenerateResult, JobInput, JobResult, ParsedJobInput, SlotModel, StopReason } from './protocol';
 
 interface Seq {
   index: number;
@@ -25,6 +26,9 @@ interface Seq {
 }
 
 type Sampling = ParsedJobInput<'generate'>['options'];
+
+/** Under the `stop` policy, an answer needs at least this much room, or the send is refused up front. */
+const MIN_ANSWER_ROOM = 16;
 
 /**
  * The chat model in the engine: one context with several sequences, which llama.cpp batches together, and
@@ -142,9 +146,13 @@ export class ChatSlot {
     let thoughtStart: Date | undefined;
     let thoughtEnd: Date | undefined;
     const structured = await this.structured(o);
+    const history = toHistory(input.turns);
+    const limit = this.overflowLimit(seq, history, o);
     try {
       const base = {
         ...sampling(o),
+        ...(limit.maxTokens !== undefined ? { maxTokens: limit.maxTokens } : {}),
+        ...(o.overflow === 'dropOldest' ? { contextShift: { strategy: dropOldestTurns } } : {}),
         signal,
         stopOnAbortSignal: true,
         ...(o.thoughtTokens !== undefined ? { budgets: { thoughtTokens: o.thoughtTokens } } : {}),
@@ -163,7 +171,6 @@ export class ChatSlot {
           }
         },
       };
-      const history = toHistory(input.turns);
       // node-llama-cpp takes a grammar or functions in a call, never both (the protocol refuses both).
       const r = structured.grammar
         ? await seq.chat.generateResponse(history, { ...base, grammar: structured.grammar })
@@ -172,10 +179,41 @@ export class ChatSlot {
           : await seq.chat.generateResponse(history, base);
       const thoughtMs = thoughtStart ? (thoughtEnd ?? new Date()).getTime() - thoughtStart.getTime() : null;
       const calls = (r.functionCalls ?? []).map((c) => ({ name: String(c.functionName), params: c.params as unknown }));
-      return m.result(r.response, thoughts, thoughtMs, calls, toStopReason(r.metadata.stopReason));
+      const stop = toStopReason(r.metadata.stopReason);
+      const result = m.result(r.response, thoughts, thoughtMs, calls, stop === 'maxTokens' && limit.byContext ? 'contextFull' : stop);
+      return { ...result, droppedMessages: droppedMessages(history, r.lastEvaluation.contextWindow) };
     } catch (error) {
       return m.abortedOrThrow(error, thoughts);
     }
+  }
+
+  /**
+   * Under the `stop` policy a history that does not fit is refused before anything runs, and the answer may use
+   * only the room that is left, so nothing is ever dropped without the user seeing it.
+   */
+  private overflowLimit(seq: Seq, history: ChatHistoryItem[], o: Sampling): { maxTokens?: number; byContext: boolean } {
+    if (o.overflow !== 'stop') return { byContext: false };
+    const used = countHistory(history, seq.chat.chatWrapper, this.model.tokenizer);
+    const room = this.context.contextSize - used;
+    if (room < MIN_ANSWER_ROOM) {
+      throw new AppError(
+        'CONTEXT_FULL',
+        `This chat needs ${used.toLocaleString('en')} tokens, and the model's context holds ${this.context.contextSize.toLocaleString('en')}. ` +
+          'Start a new chat, load the model with a larger context, or let Hearth drop the oldest messages (Settings).',
+      );
+    }
+    return o.maxTokens > 0 && o.maxTokens <= room ? { maxTokens: o.maxTokens, byContext: false } : { maxTokens: room, byContext: true };
+  }
+
+  /** The context meter's numbers, counted the way the chat template lays the turns out. */
+  measure(turns: ChatTurn[], draft: string): JobResult<'measure'> {
+    const wrapper = this.seqs[0]!.chat.chatWrapper;
+    const count = (t: ChatTurn[]): number => countHistory(toHistory(t), wrapper, this.model.tokenizer);
+    const systemOnly = turns.filter((t) => t.role === 'system');
+    const system = systemOnly.length > 0 ? count(systemOnly) : 0;
+    const all = count(turns);
+    const total = draft ? count([...turns, { role: 'user', content: draft }]) : all;
+    return { system, history: all - system, draft: total - all, total, contextSize: this.context.contextSize };
   }
 
   private async structured(o: Sampling): Promise<{ grammar?: LlamaGrammar; functions?: ChatModelFunctions }> {
@@ -232,6 +270,7 @@ function meter(seq: Seq, signal: AbortSignal) {
       thoughtMs,
       functionCalls: calls,
       stopReason,
+      droppedMessages: 0,
       promptTokens,
       reusedTokens: Math.max(0, promptTokens - evaluatedPrompt),
       completionTokens: completion,

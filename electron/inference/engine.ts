@@ -70,6 +70,7 @@ export class Engine {
           trainContextSize: model.trainContextSize,
           gpu: this.llama.gpu === false ? 'cpu' : this.llama.gpu,
           gpuLayers: model.gpuLayers,
+          totalLayers: model.fileInsights.totalLayers,
           threads,
           embeddingSize: model.embeddingVectorSize ?? 0,
           isTestModel: false,
@@ -147,6 +148,10 @@ export class Engine {
       if (signal.aborted) throw new AppError('CANCELLED', 'Ranking was cancelled.');
       return { scores: await slot.context.rankAll(input.query, input.documents) };
     });
+  }
+
+  measure(input: ParsedJobInput<'measure'>): JobResult<'measure'> {
+    return this.chatSlot().measure(input.turns, input.draft);
   }
 
   tokenize(input: ParsedJobInput<'tokenize'>): JobResult<'tokenize'> {

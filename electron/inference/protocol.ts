@@ -64,6 +64,8 @@ export const GenerateInput = z.object({
   turns: z.array(ChatTurn).min(1),
   options: SamplingOptions.extend({
     thoughtTokens: z.number().int().nonnegative().optional(),
+    /** What happens when the chat outgrows the context (see contextPolicy.ts). */
+    overflow: z.enum(['dropOldest', 'stop']).default('dropOldest'),
     jsonSchema: z.record(z.string(), z.unknown()).optional(),
     functions: z.record(z.string(), FunctionDef).optional(),
   }).refine((o) => !(o.jsonSchema && o.functions), 'Give either a JSON schema or functions, not both.'),
@@ -71,7 +73,8 @@ export const GenerateInput = z.object({
 export type GenerateInput = z.input<typeof GenerateInput>;
 export type GenerateOptions = z.input<typeof GenerateInput>['options'];
 
-export const StopReason = z.enum(['eog', 'maxTokens', 'abort', 'functionCalls', 'stopString', 'other']);
+/** `contextFull`: the answer reached the context's edge under the `stop` overflow policy. */
+export const StopReason = z.enum(['eog', 'maxTokens', 'abort', 'functionCalls', 'stopString', 'contextFull', 'other']);
 export type StopReason = z.infer<typeof StopReason>;
 
 export const GenerateResult = z.object({
@@ -87,6 +90,8 @@ export const GenerateResult = z.object({
   completionTokens: z.number().int(),
   timeToFirstTokenMs: z.number().int().nullable(),
   durationMs: z.number().int(),
+  /** Messages (after the system prompt) that had left the model's view by the end, oldest first. */
+  droppedMessages: z.number().int().nonnegative(),
   /** Which of the context's sequences ran it. */
   sequence: z.number().int(),
 });
@@ -140,6 +145,18 @@ export const jobs = {
   rank: {
     input: z.object({ query: z.string(), documents: z.array(z.string()).min(1).max(4096) }),
     result: z.object({ scores: z.array(z.number()) }),
+    event: z.never(),
+  },
+  /** The context meter: tokens of the system prompt, the history and a draft, as the chat template lays them out. */
+  measure: {
+    input: z.object({ turns: z.array(ChatTurn), draft: z.string() }),
+    result: z.object({
+      system: z.number().int(),
+      history: z.number().int(),
+      draft: z.number().int(),
+      total: z.number().int(),
+      contextSize: z.number().int(),
+    }),
     event: z.never(),
   },
   tokenize: {

@@ -109,6 +109,8 @@ function run(job: JobName, engine: Engine, raw: unknown, signal: AbortSignal, ou
       return engine.rank(parse(jobs.rank.input, raw, job), signal);
     case 'tokenize':
       return engine.tokenize(parse(jobs.tokenize.input, raw, job));
+    case 'measure':
+      return engine.measure(parse(jobs.measure.input, raw, job));
     case 'inspect':
       return engine.inspect(parse(jobs.inspect.input, raw, job), signal);
     case 'status':

@@ -118,7 +118,7 @@ export class Scheduler {
   }
 
   /** Quick jobs that need no sequence run at once. */
-  run<J extends 'tokenize' | 'inspect' | 'status'>(job: J, input: JobInput<J>, signal?: AbortSignal): Promise<JobResult<J>> {
+  run<J extends 'tokenize' | 'measure' | 'inspect' | 'status'>(job: J, input: JobInput<J>, signal?: AbortSignal): Promise<JobResult<J>> {
     return this.host.job(job, input, signal ? { signal } : {});
   }
 
