@@ -31,8 +31,13 @@ export default defineConfig({
   renderer: {
     root: resolve(__dirname, 'renderer'),
     plugins: [react()],
+    // The highlighter's worker loads each grammar as its own file, on first use.
+    worker: { format: 'es' },
     build: {
       minify: true,
+      // The CSP says font-src 'self': a font inlined as a data: URL (KaTeX's smallest is under Vite's 4 kB limit)
+      // would be blocked, with an error on every page.
+      assetsInlineLimit: (file: string) => (/\.(woff2?|ttf|otf)$/.test(file) ? false : undefined),
       rollupOptions: { input: resolve(__dirname, 'renderer/index.html') },
     },
   },
