@@ -14,6 +14,12 @@ interface MessageRow {
   completion_tokens: number | null;
   ttft_ms: number | null;
   duration_ms: number | null;
+  thoughts: string;
+  thought_ms: number | null;
+  gpu: string | null;
+  gpu_layers: number | null;
+  total_layers: number | null;
+  dropped_messages: number | null;
   created_at: number;
 }
 
@@ -30,11 +36,35 @@ const toMessage = (r: MessageRow): Message => ({
     completionTokens: r.completion_tokens,
     timeToFirstTokenMs: r.ttft_ms,
     durationMs: r.duration_ms,
+    gpu: r.gpu,
+    gpuLayers: r.gpu_layers,
+    totalLayers: r.total_layers,
+    droppedMessages: r.dropped_messages,
   },
+  thoughts: r.thoughts,
+  thoughtMs: r.thought_ms,
   createdAt: r.created_at,
 });
 
-export const EMPTY_STATS: MessageStats = { promptTokens: null, completionTokens: null, timeToFirstTokenMs: null, durationMs: null };
+export const EMPTY_STATS: MessageStats = {
+  promptTokens: null,
+  completionTokens: null,
+  timeToFirstTokenMs: null,
+  durationMs: null,
+  gpu: null,
+  gpuLayers: null,
+  totalLayers: null,
+  droppedMessages: null,
+};
+
+/** What an answer ends with besides its status: its text, its thoughts and how it was written. */
+export interface MessageEnd {
+  content: string;
+  error: string | null;
+  stats: MessageStats;
+  thoughts: string;
+  thoughtMs: number | null;
+}
 
 /** The only place message rows meet camelCase. */
 export class MessagesRepo {
@@ -43,22 +73,25 @@ export class MessagesRepo {
   constructor(db: Database.Database) {
     this.stmts = {
       insert: db.prepare(`
-        INSERT INTO messages (id, conversation_id, seq, role, content, status, error, model, created_at)
+        INSERT INTO messages (id, conversation_id, seq, role, content, status, error, model, thoughts, thought_ms, created_at)
         VALUES (@id, @conversationId,
           (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE conversation_id = @conversationId),
-          @role, @content, @status, @error, @model, @createdAt)`),
+          @role, @content, @status, @error, @model, @thoughts, @thoughtMs, @createdAt)`),
       list: db.prepare<[string], MessageRow>('SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq'),
       get: db.prepare<[string], MessageRow>('SELECT * FROM messages WHERE id = ?'),
-      saveContent: db.prepare('UPDATE messages SET content = ? WHERE id = ?'),
+      saveContent: db.prepare('UPDATE messages SET content = ?, thoughts = ? WHERE id = ?'),
       finish: db.prepare(`
         UPDATE messages SET content = @content, status = @status, error = @error, prompt_tokens = @promptTokens,
-          completion_tokens = @completionTokens, ttft_ms = @timeToFirstTokenMs, duration_ms = @durationMs
+          completion_tokens = @completionTokens, ttft_ms = @timeToFirstTokenMs, duration_ms = @durationMs,
+          thoughts = @thoughts, thought_ms = @thoughtMs, gpu = @gpu, gpu_layers = @gpuLayers, total_layers = @totalLayers,
+          dropped_messages = @droppedMessages
         WHERE id = @id`),
       failInterrupted: db.prepare("UPDATE messages SET status = 'failed', error = ? WHERE status = 'streaming'"),
     };
   }
 
-  insert(m: Omit<Message, 'stats'>): void {
+  /** A new message; it has no thoughts unless given (an import may bring them). */
+  insert(m: Omit<Message, 'stats' | 'thoughts' | 'thoughtMs'> & Partial<Pick<Message, 'thoughts' | 'thoughtMs'>>): void {
     this.stmts.insert.run({
       id: m.id,
       conversationId: m.conversationId,
@@ -67,6 +100,8 @@ export class MessagesRepo {
       status: m.status,
       error: m.error,
       model: m.model,
+      thoughts: m.thoughts ?? '',
+      thoughtMs: m.thoughtMs ?? null,
       createdAt: m.createdAt,
     });
   }
@@ -79,13 +114,14 @@ export class MessagesRepo {
     return r ? toMessage(r) : null;
   }
 
-  /** Saves the text written so far, so a killed app keeps the partial answer. */
-  saveContent(id: string, content: string): void {
-    this.stmts.saveContent.run(content, id);
+  /** Saves the text and thoughts written so far, so a killed app keeps the partial answer. */
+  saveContent(id: string, content: string, thoughts = ''): void {
+    this.stmts.saveContent.run(content, thoughts, id);
   }
 
-  finish(id: string, status: Exclude<MessageStatus, 'streaming'>, content: string, error: string | null, stats: MessageStats): void {
-    this.stmts.finish.run({ id, content, status, error, ...stats });
+  finish(id: string, status: Exclude<MessageStatus, 'streaming'>, end: MessageEnd): void {
+    const { stats, ...rest } = end;
+    this.stmts.finish.run({ id, status, ...rest, ...stats });
   }
 
   /** Answers left `streaming` by a process that died become `failed`; returns how many. */

@@ -15,6 +15,13 @@ export interface TinyModelOptions {
   contextLength?: number;
   name?: string;
   license?: string;
+  /**
+   * A reasoning model: `<think>` and `</think>` become control tokens and the chat template is Qwen3-style, its
+   * generation prompt ending in `<think>\n`, so node-llama-cpp (JinjaTemplateChatWrapper) reads what follows as a
+   * thought segment. A model that favours one word never writes `</think>` itself: give the generate job a thought
+   * budget (`thoughtTokens`) and the answer follows the budget's last thought token.
+   */
+  reasoning?: boolean;
 }
 
 interface Shape {
@@ -34,6 +41,24 @@ const SHAPES: Record<TinyModelSize, Shape> = {
 const CHATML_TEMPLATE =
   "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}" +
   "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+
+/**
+ * Qwen3's template, shortened: an answer after the last question shows its `reasoning_content` between `<think>\n`
+ * and `\n</think>\n\n`, earlier answers lose theirs, and the generation prompt opens a thought. node-llama-cpp
+ * renders it to find the thought segment and that it opens at the start of a response, so it resolves to
+ * JinjaTemplateChatWrapper rather than ChatML.
+ */
+const REASONING_TEMPLATE =
+  "{%- set ns = namespace(last_query=-1) %}{%- for message in messages %}{%- if message['role'] == 'user' %}" +
+  '{%- set ns.last_query = loop.index0 %}{%- endif %}{%- endfor %}' +
+  "{%- for message in messages %}{%- if message['role'] == 'assistant' %}{%- set content = message['content'] or '' %}" +
+  "{%- if loop.index0 > ns.last_query and message['reasoning_content'] %}" +
+  "{{- '<|im_start|>assistant\\n<think>\\n' + message['reasoning_content'] + '\\n</think>\\n\\n' + content + '<|im_end|>\\n' }}" +
+  "{%- else %}{{- '<|im_start|>assistant\\n' + content + '<|im_end|>\\n' }}{%- endif %}" +
+  "{%- else %}{{- '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>\\n' }}{%- endif %}{%- endfor %}" +
+  "{%- if add_generation_prompt %}{{- '<|im_start|>assistant\\n<think>\\n' }}{%- endif %}";
+
+const THINK_TOKENS = ['<think>', '</think>'];
 
 const WORDS = ['the', 'a', 'is', 'and', 'of', 'to', 'in', 'it', 'you', 'that', 'Hello', 'world', 'model', 'local', 'fire', 'hearth'];
 
@@ -225,9 +250,17 @@ interface Tensor {
   data: Buffer;
 }
 
-function buildVocab(size: number, favor?: string): { tokens: string[]; types: number[]; scores: number[] } {
-  const tokens: string[] = ['<unk>', '<s>', '</s>', '<|im_start|>', '<|im_end|>'];
-  const types: number[] = [TOKEN_UNKNOWN, TOKEN_CONTROL, TOKEN_CONTROL, TOKEN_CONTROL, TOKEN_CONTROL];
+function buildVocab(size: number, favor?: string, reasoning = false): { tokens: string[]; types: number[]; scores: number[] } {
+  // The thinking controls come after the ChatML ones, so the ids before them stay as in a plain model.
+  const tokens: string[] = ['<unk>', '<s>', '</s>', '<|im_start|>', '<|im_end|>', ...(reasoning ? THINK_TOKENS : [])];
+  const types: number[] = [
+    TOKEN_UNKNOWN,
+    TOKEN_CONTROL,
+    TOKEN_CONTROL,
+    TOKEN_CONTROL,
+    TOKEN_CONTROL,
+    ...(reasoning ? [TOKEN_CONTROL, TOKEN_CONTROL] : []),
+  ];
   for (let i = 0; i < 256; i++) {
     tokens.push(`<0x${i.toString(16).toUpperCase().padStart(2, '0')}>`);
     types.push(TOKEN_BYTE);
@@ -266,7 +299,8 @@ export function buildTinyModel(options: TinyModelOptions = {}): Buffer {
   const { embd, layers, ff, heads } = shape;
   const headDim = embd / heads;
   const favor = options.favor;
-  const vocab = buildVocab(shape.vocab, favor);
+  const reasoning = options.reasoning ?? false;
+  const vocab = buildVocab(shape.vocab, favor, reasoning);
   const favorToken = favor ? vocab.tokens.indexOf(`\u2581${favor}`) : -1;
   if (favor && favorToken < 0) throw new Error(`favored word "${favor}" did not fit in the vocabulary`);
 
@@ -313,7 +347,12 @@ export function buildTinyModel(options: TinyModelOptions = {}): Buffer {
     ['general.architecture', { t: 'str', v: 'llama' }],
     [
       'general.name',
-      { t: 'str', v: options.name ?? `Hearth tiny test model (${size}, random weights${favor ? `, favors "${favor}"` : ''})` },
+      {
+        t: 'str',
+        v:
+          options.name ??
+          `Hearth tiny test model (${size}, random weights${favor ? `, favors "${favor}"` : ''}${reasoning ? ', reasons' : ''})`,
+      },
     ],
     ['general.license', { t: 'str', v: options.license ?? 'mit' }],
     ['general.alignment', { t: 'u32', v: ALIGN }],
@@ -336,7 +375,7 @@ export function buildTinyModel(options: TinyModelOptions = {}): Buffer {
     ['tokenizer.ggml.unknown_token_id', { t: 'u32', v: 0 }],
     ['tokenizer.ggml.add_bos_token', { t: 'bool', v: true }],
     ['tokenizer.ggml.add_eos_token', { t: 'bool', v: false }],
-    ['tokenizer.chat_template', { t: 'str', v: CHATML_TEMPLATE }],
+    ['tokenizer.chat_template', { t: 'str', v: reasoning ? REASONING_TEMPLATE : CHATML_TEMPLATE }],
   ];
 
   const out = new ByteWriter();

@@ -2,7 +2,7 @@ import type { ActiveStream, ChatDelta } from '../../shared/contract';
 
 export interface StreamSyncDeps {
   store: {
-    append(id: string, text: string, seq: number): void;
+    append(id: string, text: string, seq: number, kind?: 'text' | 'thought'): void;
     resync(active: readonly ActiveStream[]): string[];
   };
   /** Main's answers still being written (`chat:active`). */
@@ -63,7 +63,7 @@ export function createStreamSync(d: StreamSyncDeps): StreamSync {
         return;
       }
       lastSeq.set(delta.messageId, delta.seq);
-      d.store.append(delta.messageId, delta.text, delta.seq);
+      d.store.append(delta.messageId, delta.text, delta.seq, delta.kind ?? 'text');
     },
     end(messageId) {
       lastSeq.delete(messageId);

@@ -15,6 +15,9 @@ const active = (messageId: string, content: string, seq: number): ActiveStream =
   conversationId: 'c',
   messageId,
   content,
+  thoughts: '',
+  thoughtStartedAt: null,
+  thoughtMs: null,
   seq,
   ahead: 0,
 });
@@ -122,5 +125,31 @@ describe('keeping streamed text true when events go missing', () => {
       onEnded: () => undefined,
     });
     await expect(sync.resync()).resolves.toBeUndefined();
+  });
+});
+
+describe('thought deltas through the stream sync', () => {
+  it('puts thought and text deltas of one stream on one seq, each where it belongs', async () => {
+    const { sync, calls } = setup(() => []);
+    sync.delta({ ...delta('t1', 0, 'thinking '), kind: 'thought' });
+    sync.delta({ ...delta('t1', 1, 'more'), kind: 'thought' });
+    sync.delta({ ...delta('t1', 2, 'Answer'), kind: 'text' });
+    sync.delta(delta('t1', 3, '!')); // no kind: text
+    expect(streamStore.thoughts('t1')!.pieces.join('')).toBe('thinking more');
+    expect(streamStore.get('t1')!.join('')).toBe('Answer!');
+    expect(calls).toEqual([]);
+    streamStore.forget('t1');
+  });
+
+  it('resyncs when a lost delta was a thought, and takes the thoughts main has', async () => {
+    const server = [{ ...active('t2', 'Ans', 3), thoughts: 'a b c', thoughtStartedAt: 10, thoughtMs: 20 }];
+    const { sync, calls } = setup(() => server);
+    sync.delta({ ...delta('t2', 0, 'a '), kind: 'thought' });
+    sync.delta(delta('t2', 2, 'Ans')); // seq 1, a thought, was lost
+    await settle();
+    expect(calls.length).toBe(1);
+    expect(streamStore.thoughts('t2')).toEqual({ pieces: ['a b c'], startedAt: 10, ms: 20 });
+    expect(streamStore.get('t2')!.join('')).toBe('Ans');
+    streamStore.forget('t2');
   });
 });
