@@ -3,12 +3,16 @@ import type { CallChannel, EventChannel } from './channels';
 import {
   AppInfo,
   Conversation,
+  ConversationSummary,
   ConversationWithMessages,
   EngineState,
+  ExportFile,
+  ImportResult,
   Message,
   MessageStats,
   MessageStatus,
   ModelFile,
+  SearchHit,
   Settings,
 } from './types';
 
@@ -35,20 +39,43 @@ export const ActiveStream = z.object({
   messageId: id,
   /** The text written so far. */
   content: z.string(),
+  /** The thought text written so far (reasoning models; '' if none). */
+  thoughts: z.string(),
+  /** When the first thought arrived (epoch ms, main's clock), and how long the thinking took once the answer began. */
+  thoughtStartedAt: z.number().nullable(),
+  thoughtMs: z.number().int().nullable(),
   /** The seq of the last delta sent; the next delta has seq + 1. -1: none sent yet. */
   seq: z.number().int(),
   ahead: z.number().int().nonnegative(),
 });
 export type ActiveStream = z.infer<typeof ActiveStream>;
 
+/**
+ * An import travels in parts of at most this many characters, so each frame stays under the socket's cap (which
+ * is sized for chat:send's 200,000 characters); the whole file may be up to IMPORT_MAX_BYTES.
+ */
+export const IMPORT_PART_CHARS = 200_000;
+export const IMPORT_MAX_BYTES = 50 * 1024 * 1024;
+
 export const calls = {
   'app:getInfo': { input: z.void(), output: AppInfo },
-  'conversations:list': { input: z.void(), output: z.array(Conversation) },
+  'conversations:list': { input: z.void(), output: z.array(ConversationSummary) },
   'conversations:get': { input: z.object({ id }), output: ConversationWithMessages },
   'conversations:create': { input: z.void(), output: Conversation },
   'conversations:rename': { input: z.object({ id, title: z.string().trim().min(1).max(200) }), output: Conversation },
   'conversations:delete': { input: z.object({ id }), output: z.void() },
-  'conversations:search': { input: z.object({ query: z.string().max(500) }), output: z.array(Conversation) },
+  /** Matching titles, then matching messages: the most relevant first for selective terms, the newest for common ones. */
+  'conversations:search': { input: z.object({ query: z.string().max(500) }), output: z.array(SearchHit) },
+  'conversations:pin': { input: z.object({ id, pinned: z.boolean() }), output: ConversationSummary },
+  /** One conversation (`id`) or all of them (`id: null`), as Markdown or Hearth's versioned JSON. */
+  'conversations:export': { input: z.object({ id: id.nullable(), format: z.enum(['markdown', 'json']) }), output: ExportFile },
+  /** Appends the next part of a file to import; parts arrive in order, starting at 0. */
+  'conversations:importPart': {
+    input: z.object({ uploadId: id, index: z.number().int().min(0).max(10_000), text: z.string().max(IMPORT_PART_CHARS) }),
+    output: z.object({ receivedBytes: z.number().int() }),
+  },
+  /** Imports the parts sent under `uploadId`: a Hearth export or a ChatGPT `conversations.json`. All or nothing. */
+  'conversations:import': { input: z.object({ uploadId: id }), output: ImportResult },
   'chat:send': {
     input: z.object({
       conversationId: id.nullable(),
@@ -66,6 +93,22 @@ export const calls = {
   'chat:stop': { input: z.object({ streamId: id }), output: z.object({ stopped: z.boolean() }) },
   /** Every answer being written or waiting, with its text so far: a client that reconnects resyncs from this. */
   'chat:active': { input: z.void(), output: z.array(ActiveStream) },
+  /**
+   * The context meter: tokens of the system prompt, the conversation and a draft against the loaded model's
+   * context, counted by its own template. Null while no model is loaded (the meter never loads one).
+   */
+  'chat:measure': {
+    input: z.object({ conversationId: id.nullable(), draft: z.string().max(200_000) }),
+    output: z
+      .object({
+        system: z.number().int(),
+        history: z.number().int(),
+        draft: z.number().int(),
+        total: z.number().int(),
+        contextSize: z.number().int(),
+      })
+      .nullable(),
+  },
   'models:list': { input: z.void(), output: z.array(ModelFile) },
   'models:add': { input: z.object({ path }), output: ModelFile },
   'models:pickFile': { input: z.void(), output: z.object({ path: z.string().nullable() }) },
@@ -82,8 +125,10 @@ export const ChatDelta = z.object({
   streamId: id,
   conversationId: id,
   messageId: id,
-  /** Text appended since the previous delta of this stream. */
+  /** Text appended since the previous delta of this stream, to the answer or, for `thought`, to its thoughts. */
   text: z.string(),
+  /** Absent: `text`. Thoughts and answer text share one seq per stream. */
+  kind: z.enum(['text', 'thought']).optional(),
   /** 0, 1, 2, ... per stream, so a client can tell a gap. */
   seq: z.number().int(),
 });
@@ -96,6 +141,8 @@ export const ChatEnd = z.object({
   status: MessageStatus.exclude(['streaming']),
   error: z.string().nullable(),
   content: z.string(),
+  thoughts: z.string(),
+  thoughtMs: z.number().int().nullable(),
   stats: MessageStats,
 });
 export type ChatEnd = z.infer<typeof ChatEnd>;

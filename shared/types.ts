@@ -14,6 +14,13 @@ export const MessageStats = z.object({
   completionTokens: z.number().int().nullable(),
   timeToFirstTokenMs: z.number().int().nullable(),
   durationMs: z.number().int().nullable(),
+  /** Where it ran: 'cpu', or the GPU backend of the loaded model ('cuda', 'vulkan', 'metal'). */
+  gpu: z.string().nullable(),
+  /** Layers offloaded to that GPU (0 on the CPU), and the model's layers, when known. */
+  gpuLayers: z.number().int().nullable(),
+  totalLayers: z.number().int().nullable(),
+  /** Messages (after the system prompt, oldest first) that had left the model's view for this answer. */
+  droppedMessages: z.number().int().nullable(),
 });
 export type MessageStats = z.infer<typeof MessageStats>;
 
@@ -26,6 +33,10 @@ export const Message = z.object({
   error: z.string().nullable(),
   model: z.string().nullable(),
   stats: MessageStats,
+  /** A reasoning model's thought segments, kept apart from the answer and never sent back as history ('' if none). */
+  thoughts: z.string(),
+  /** How long it thought (ms), until the answer began or the stop; null when it did not think. */
+  thoughtMs: z.number().int().nullable(),
   createdAt: z.number().int(),
 });
 export type Message = z.infer<typeof Message>;
@@ -40,6 +51,47 @@ export type Conversation = z.infer<typeof Conversation>;
 
 export const ConversationWithMessages = Conversation.extend({ messages: z.array(Message) });
 export type ConversationWithMessages = z.infer<typeof ConversationWithMessages>;
+
+/** A conversation as the sidebar lists it: pinned ones first. */
+export const ConversationSummary = Conversation.extend({ pinned: z.boolean() });
+export type ConversationSummary = z.infer<typeof ConversationSummary>;
+
+/**
+ * Marks around each matched term in a search snippet: private-use characters, so the renderer splits on them and
+ * renders text, never HTML.
+ */
+export const SEARCH_MARK_START = '\uE000';
+export const SEARCH_MARK_END = '\uE001';
+
+/** One search result: a message (or a title) that matched, with the passage that matched. */
+export const SearchHit = z.object({
+  conversationId: z.string(),
+  title: z.string(),
+  /** The message that matched; null when the title did. */
+  messageId: z.string().nullable(),
+  role: MessageRole.nullable(),
+  /** The matching passage (or the title), each matched term between SEARCH_MARK_START and SEARCH_MARK_END. */
+  snippet: z.string(),
+  createdAt: z.number().int(),
+});
+export type SearchHit = z.infer<typeof SearchHit>;
+
+/** A file for the user to save: an export. */
+export const ExportFile = z.object({ fileName: z.string(), mimeType: z.string(), content: z.string() });
+export type ExportFile = z.infer<typeof ExportFile>;
+
+/** What an import added. Nothing is added unless all of it could be. */
+export const ImportResult = z.object({
+  format: z.enum(['hearth', 'chatgpt']),
+  /** Conversations added, branches included. */
+  conversations: z.number().int(),
+  /** Of those, how many are a ChatGPT conversation's other branches, titled "<title> (branch N)". */
+  branches: z.number().int(),
+  messages: z.number().int(),
+  /** Messages left out: tool output, hidden system messages, empty or non-text parts. */
+  skipped: z.number().int(),
+});
+export type ImportResult = z.infer<typeof ImportResult>;
 
 export const ModelFile = z.object({
   path: z.string(),
@@ -56,6 +108,8 @@ export const LoadedModel = z.object({
   contextSize: z.number().int(),
   gpu: z.string(),
   gpuLayers: z.number().int(),
+  /** The model's layers (blocks and output), so `gpuLayers` reads as a share: "25/25 layers". */
+  totalLayers: z.number().int().nonnegative().optional(),
   /** The chat template node-llama-cpp chose from the GGUF (for example "ChatML", "Llama3_1", "Jinja"). */
   chatTemplate: z.string(),
   /** The GGUF says it is the generated random-weights test model. */
@@ -80,6 +134,11 @@ export const Settings = z.object({
   temperature: z.number().min(0).max(2),
   /** 0 means: until the model stops or the context is full. */
   maxTokens: z.number().int().min(0).max(1_000_000),
+  /**
+   * Most tokens a reasoning model may spend thinking before it must answer (0: close the thought at once);
+   * null: no limit. Models that do not reason ignore it.
+   */
+  thoughtTokens: z.number().int().min(0).max(1_000_000).nullable(),
   /** 0 means: as large as fits, up to the model's training context. */
   contextSize: z.number().int().min(0).max(1_048_576),
   /**
@@ -87,6 +146,13 @@ export const Settings = z.object({
    * Fixed when a model loads: changing it reloads the model. Lowered at load time when memory is short.
    */
   parallelAnswers: z.number().int().min(1).max(8),
+  /**
+   * When a chat outgrows the context: drop whole messages from the oldest (the system prompt stays, and the chat
+   * marks where messages left the model's view), or stop (refuse a chat that does not fit; end an answer at the edge).
+   */
+  contextOverflow: z.enum(['dropOldest', 'stop']),
+  /** The colour theme: the system's, or one the user picked. */
+  theme: z.enum(['system', 'light', 'dark']),
   /** CPU threads for generation; 0: chosen from the model's size and this machine's cores. */
   threads: z.number().int().min(0).max(256),
   selectedModelPath: z.string().nullable(),
@@ -98,8 +164,11 @@ export const DEFAULT_SETTINGS: Settings = {
   systemPrompt: 'You are a helpful assistant.',
   temperature: 0.7,
   maxTokens: 0,
+  thoughtTokens: null,
   contextSize: 0,
   parallelAnswers: 2,
+  contextOverflow: 'dropOldest',
+  theme: 'system',
   threads: 0,
   selectedModelPath: null,
   addedModelPaths: [],

@@ -2,10 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppInfo } from '../../shared/types';
 import { AnswerRunner } from '../chat/answerRunner';
+import { watchTitles } from '../chat/autoTitle';
 import { LocalChatBackend } from '../chat/chatBackend';
+import { ContextMeter } from '../chat/contextMeter';
 import { ConversationsService } from '../chat/conversationsService';
 import { ConversationsRepo } from '../chat/conversationsRepo';
 import { MessagesRepo } from '../chat/messagesRepo';
+import { SearchRepo } from '../chat/searchRepo';
 import { openDatabase } from '../db/open';
 import { InferenceHost, type HostOptions, type WorkerSpawner } from '../inference/host';
 import type { GpuChoice } from '../inference/protocol';
@@ -58,6 +61,7 @@ export function createBackend(o: BackendOptions): Backend {
   const conversationsRepo = new ConversationsRepo(db);
   const messagesRepo = new MessagesRepo(db);
   const modelsService = models;
+  const meter = new ContextMeter({ conversations: conversationsRepo, messages: messagesRepo, settings, host, scheduler });
   const answers = new AnswerRunner({
     conversations: conversationsRepo,
     messages: messagesRepo,
@@ -65,15 +69,20 @@ export function createBackend(o: BackendOptions): Backend {
     events,
     backend: new LocalChatBackend(scheduler),
     resolveModel: () => modelsService.resolveForChat(),
+    checkFits: (conversationId, text) => meter.checkFits(conversationId, text),
+    loadedModel: () => host.loaded('chat'),
     transaction: (fn) => db.transaction(fn)(),
     ...(o.flushMs !== undefined ? { flushMs: o.flushMs } : {}),
   });
   const conversations = new ConversationsService({
     conversations: conversationsRepo,
     messages: messagesRepo,
+    search: new SearchRepo(db),
     events,
     stopAnswersIn: (id) => answers.stopIn(id),
+    transaction: (fn) => db.transaction(fn)(),
   });
+  watchTitles({ events, conversations: conversationsRepo });
   const info: AppInfo = {
     version: o.version,
     shell: o.shell,
@@ -87,6 +96,7 @@ export function createBackend(o: BackendOptions): Backend {
     info,
     conversations,
     answers,
+    meter,
     models: modelsService,
     settings,
     host,

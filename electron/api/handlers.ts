@@ -4,6 +4,7 @@ import { AppError } from '../../shared/errors';
 import type { AppInfo } from '../../shared/types';
 import type { z } from 'zod';
 import type { AnswerRunner } from '../chat/answerRunner';
+import type { ContextMeter } from '../chat/contextMeter';
 import type { ConversationsService } from '../chat/conversationsService';
 import type { InferenceHost } from '../inference/host';
 import type { ModelsService } from '../models/modelsService';
@@ -18,6 +19,7 @@ export interface HandlerDeps {
   info: AppInfo;
   conversations: ConversationsService;
   answers: AnswerRunner;
+  meter: ContextMeter;
   models: ModelsService;
   settings: SettingsService;
   host: InferenceHost;
@@ -34,9 +36,14 @@ export function createHandlers(d: HandlerDeps): HandlerTable {
     'conversations:rename': ({ id, title }) => d.conversations.rename(id, title),
     'conversations:delete': ({ id }) => d.conversations.remove(id),
     'conversations:search': ({ query }) => d.conversations.search(query),
+    'conversations:pin': ({ id, pinned }) => d.conversations.pin(id, pinned),
+    'conversations:export': ({ id, format }) => d.conversations.export(id, format),
+    'conversations:importPart': ({ uploadId, index, text }) => d.conversations.importPart(uploadId, index, text),
+    'conversations:import': ({ uploadId }) => d.conversations.import(uploadId),
     'chat:send': (input) => d.answers.send(input),
     'chat:stop': ({ streamId }) => d.answers.stop(streamId),
     'chat:active': () => d.answers.active(),
+    'chat:measure': ({ conversationId, draft }) => d.meter.measure(conversationId, draft),
     'models:list': () => d.models.list(),
     'models:add': ({ path }) => d.models.add(path),
     'models:pickFile': async () => {

@@ -1,6 +1,6 @@
 import type { ActiveStream, ChatEnd } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
-import type { Conversation, Message, MessageStats } from '../../shared/types';
+import type { Conversation, LoadedModel, Message, MessageStats } from '../../shared/types';
 import type { GenerateResult } from '../inference/protocol';
 import { DeltaBatcher } from '../lib/deltaBatcher';
 import type { EventBus } from '../lib/events';
@@ -8,7 +8,7 @@ import { newId } from '../lib/ids';
 import type { SettingsService } from '../settings/settingsService';
 import type { ChatBackend } from './chatBackend';
 import type { ConversationsRepo } from './conversationsRepo';
-import { EMPTY_STATS, type MessagesRepo } from './messagesRepo';
+import { EMPTY_STATS, type MessageEnd, type MessagesRepo } from './messagesRepo';
 import { buildTurns, titleFrom } from './promptBuilder';
 
 export interface RunnerDeps {
@@ -19,6 +19,13 @@ export interface RunnerDeps {
   backend: ChatBackend;
   /** The model that will answer (picking the only one there is, when none is picked), or NO_MODEL with why. */
   resolveModel: () => Promise<{ name: string }>;
+  /**
+   * Refuses a message that would not fit (the `stop` overflow policy) before anything is saved, so the user keeps
+   * the text and hears why at once; resolves when it fits or nothing can tell yet.
+   */
+  checkFits?: (conversationId: string | null, text: string) => Promise<void>;
+  /** The chat model loaded now, read when an answer starts writing: where it ran goes into its stats. */
+  loadedModel?: () => LoadedModel | null;
   /** Runs its function in one write transaction. */
   transaction: <T>(fn: () => T) => T;
   /**
@@ -39,9 +46,17 @@ interface Stream {
   done: Promise<void>;
   /** What clients have been sent, so a resync from `active()` never repeats or skips text. */
   content: string;
+  /** The thought text clients have been sent, when the first thought came, and how long thinking took. */
+  thoughts: string;
+  thoughtStartedAt: number | null;
+  thoughtMs: number | null;
   seq: number;
   ahead: number;
 }
+
+/** Said under an answer that reached the context's edge (the `stop` overflow policy). */
+const CONTEXT_FULL_STOP =
+  "The model's context is full, so the answer stopped here. Start a new chat, or let Hearth drop the oldest messages (Settings).";
 
 const INTERRUPTED = 'Hearth closed while this answer was being written.';
 
@@ -67,6 +82,7 @@ export class AnswerRunner {
       throw new AppError('BUSY', 'This chat is still writing an answer. Stop it or wait for it to finish.');
     }
     const { name: modelName } = await this.deps.resolveModel();
+    await this.deps.checkFits?.(input.conversationId, input.text);
     const t = this.now();
     const { conversation, userMessage, assistantMessage } = this.deps.transaction(() => {
       let conversation: Conversation | null;
@@ -86,6 +102,8 @@ export class AnswerRunner {
         error: null,
         model: null,
         stats: EMPTY_STATS,
+        thoughts: '',
+        thoughtMs: null,
         createdAt: t,
       };
       const assistantMessage: Message = {
@@ -110,6 +128,9 @@ export class AnswerRunner {
       controller: new AbortController(),
       done: Promise.resolve(),
       content: '',
+      thoughts: '',
+      thoughtStartedAt: null,
+      thoughtMs: null,
       seq: -1,
       ahead: 0,
     };
@@ -144,6 +165,9 @@ export class AnswerRunner {
       conversationId: s.conversationId,
       messageId: s.id,
       content: s.content,
+      thoughts: s.thoughts,
+      thoughtStartedAt: s.thoughtStartedAt,
+      thoughtMs: s.thoughtMs,
       seq: s.seq,
       ahead: s.ahead,
     }));
@@ -155,12 +179,30 @@ export class AnswerRunner {
     const signal = stream.controller.signal;
     const ids = { streamId: messageId, conversationId, messageId };
     let content = '';
+    let thoughts = '';
     let lastSave = this.now();
-    const batcher = new DeltaBatcher(this.deps.flushMs ?? DEFAULT_FLUSH_MS, (text) => {
-      stream.content += text;
-      stream.seq += 1;
-      events.emit('chat:delta', { ...ids, text, seq: stream.seq });
-    });
+    let ranOn: LoadedModel | null = null;
+    // Thoughts and text share one seq; each kind has its batcher, and a switch of kind flushes the other first,
+    // so deltas go out in the order they were written.
+    const batcher = (kind: 'text' | 'thought') =>
+      new DeltaBatcher(this.deps.flushMs ?? DEFAULT_FLUSH_MS, (text) => {
+        if (kind === 'text') stream.content += text;
+        else stream.thoughts += text;
+        stream.seq += 1;
+        events.emit('chat:delta', { ...ids, kind, text, seq: stream.seq });
+      });
+    const textBatcher = batcher('text');
+    const thoughtBatcher = batcher('thought');
+    const started = (): void => {
+      ranOn ??= this.deps.loadedModel?.() ?? null;
+    };
+    const save = (): void => {
+      if (this.now() - lastSave >= (this.deps.saveMs ?? 1000)) {
+        lastSave = this.now();
+        messages.saveContent(messageId, content, thoughts);
+      }
+    };
+    const thinkingMs = (): number | null => (stream.thoughtStartedAt === null ? null : this.now() - stream.thoughtStartedAt);
     let end: Omit<ChatEnd, 'streamId' | 'conversationId' | 'messageId'>;
     try {
       const s = settings.get();
@@ -170,7 +212,12 @@ export class AnswerRunner {
       );
       const result = await this.deps.backend.generate(
         turns,
-        { maxTokens: s.maxTokens, temperature: s.temperature },
+        {
+          maxTokens: s.maxTokens,
+          temperature: s.temperature,
+          overflow: s.contextOverflow,
+          ...(s.thoughtTokens !== null ? { thoughtTokens: s.thoughtTokens } : {}),
+        },
         {
           conversationId,
           signal,
@@ -178,27 +225,47 @@ export class AnswerRunner {
             stream.ahead = ahead;
             events.emit('chat:queue', { ...ids, ahead });
           },
+          onThought: (text) => {
+            started();
+            stream.thoughtStartedAt ??= this.now();
+            thoughts += text;
+            textBatcher.flush();
+            thoughtBatcher.push(text);
+            save();
+          },
           onText: (text) => {
+            started();
+            if (stream.thoughtStartedAt !== null && stream.thoughtMs === null) stream.thoughtMs = thinkingMs();
             content += text;
-            batcher.push(text);
-            if (this.now() - lastSave >= (this.deps.saveMs ?? 1000)) {
-              lastSave = this.now();
-              messages.saveContent(messageId, content);
-            }
+            thoughtBatcher.flush();
+            textBatcher.push(text);
+            save();
           },
         },
       );
-      const stopped = result.stopReason === 'abort' || signal.aborted;
-      end = { status: stopped ? 'stopped' : 'complete', error: stopReason(signal), content: result.text, stats: statsOf(result) };
+      started();
+      const full = result.stopReason === 'contextFull';
+      const stopped = result.stopReason === 'abort' || signal.aborted || full;
+      end = {
+        status: stopped ? 'stopped' : 'complete',
+        error: full ? CONTEXT_FULL_STOP : stopReason(signal),
+        content: result.text,
+        thoughts: result.thoughts || thoughts,
+        thoughtMs: result.thoughts || thoughts ? (result.thoughtMs ?? stream.thoughtMs ?? thinkingMs()) : null,
+        stats: statsOf(result, ranOn),
+      };
     } catch (error) {
       const cancelled = error instanceof AppError && error.code === 'CANCELLED';
+      const partial = { content, thoughts, thoughtMs: thoughts ? (stream.thoughtMs ?? thinkingMs()) : null, stats: EMPTY_STATS };
       end =
         (signal.aborted && !(error instanceof AppError && error.code === 'ENGINE_CRASHED')) || cancelled
-          ? { status: 'stopped', error: stopReason(signal) ?? (cancelled ? error.message : null), content, stats: EMPTY_STATS }
-          : { status: 'failed', error: error instanceof Error ? error.message : String(error), content, stats: EMPTY_STATS };
+          ? { status: 'stopped', error: stopReason(signal) ?? (cancelled ? error.message : null), ...partial }
+          : { status: 'failed', error: error instanceof Error ? error.message : String(error), ...partial };
     }
-    batcher.flush();
-    messages.finish(messageId, end.status, end.content, end.error, end.stats);
+    thoughtBatcher.flush();
+    textBatcher.flush();
+    const { status, ...saved } = end;
+    messages.finish(messageId, status, saved satisfies MessageEnd);
     this.deps.conversations.touch(conversationId, this.now());
     events.emit('chat:end', { ...ids, ...end });
   }
@@ -211,11 +278,15 @@ function stopReason(signal: AbortSignal): string | null {
   return signal.aborted && signal.reason instanceof AppError ? signal.reason.message : null;
 }
 
-function statsOf(r: GenerateResult): MessageStats {
+function statsOf(r: GenerateResult, ranOn: LoadedModel | null): MessageStats {
   return {
     promptTokens: r.promptTokens,
     completionTokens: r.completionTokens,
     timeToFirstTokenMs: r.timeToFirstTokenMs,
     durationMs: r.durationMs,
+    gpu: ranOn?.gpu ?? null,
+    gpuLayers: ranOn ? ranOn.gpuLayers : null,
+    totalLayers: ranOn?.totalLayers ?? null,
+    droppedMessages: r.droppedMessages,
   };
 }

@@ -1,3 +1,4 @@
+import { inModelHistory } from '../../shared/context';
 import type { Message } from '../../shared/types';
 import type { ChatTurn } from '../inference/protocol';
 
@@ -5,7 +6,7 @@ import type { ChatTurn } from '../inference/protocol';
 export function buildTurns(systemPrompt: string, history: Message[]): ChatTurn[] {
   const turns: ChatTurn[] = systemPrompt.trim() ? [{ role: 'system', content: systemPrompt }] : [];
   for (const m of history) {
-    if (m.role === 'system' || (m.role === 'assistant' && !m.content)) continue;
+    if (!inModelHistory(m) || m.role === 'system') continue;
     turns.push({ role: m.role, content: m.content });
   }
   return turns;

@@ -160,6 +160,8 @@ export class ChatSlot {
         onResponseChunk: (chunk: LlamaChatResponseChunk) => {
           m.first();
           if (chunk.type === 'segment') {
+            // onToken sees only the answer's tokens: a segment's count here, so completionTokens holds every token.
+            m.tokens(chunk.tokens.length);
             if (chunk.segmentType !== 'thought') return;
             thoughtStart ??= chunk.segmentStartTime;
             if (chunk.segmentEndTime) thoughtEnd = chunk.segmentEndTime;

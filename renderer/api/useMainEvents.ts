@@ -1,5 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
+import { liveFailures } from '../features/chat/liveFailures';
 import { queueStore } from '../features/chat/queueStore';
 import { streamStore } from '../features/chat/streamStore';
 import { call, onConnection, onEvent } from './client';
@@ -30,9 +31,10 @@ export function useMainEvents(): void {
       onEvent('chat:delta', (d) => sync.delta(d)),
       onEvent('chat:queue', (q) => queueStore.set(q.messageId, q.ahead)),
       onEvent('chat:end', (e) => {
+        if (e.status === 'failed') liveFailures.add(e.messageId);
         sync.end(e.messageId);
         queueStore.set(e.messageId, 0);
-        streamStore.end(e.messageId, e.content);
+        streamStore.end(e.messageId, e.content, { thoughts: e.thoughts, thoughtMs: e.thoughtMs });
         void qc.invalidateQueries({ queryKey: queryKeys.conversation(e.conversationId) }).then(() => streamStore.forget(e.messageId));
         void qc.invalidateQueries({ queryKey: queryKeys.conversations });
       }),

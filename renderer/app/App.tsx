@@ -1,14 +1,16 @@
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { call, isConnected, onConnection } from '../api/client';
 import { queryKeys } from '../api/queryKeys';
 import { useMainEvents } from '../api/useMainEvents';
 import { ChatView } from '../features/chat/ChatView';
 import { ConversationList } from '../features/conversations/ConversationList';
+import { useAppShortcuts } from '../features/conversations/shortcuts';
 import { EngineStatus } from '../features/models/EngineStatus';
 import { ModelPicker } from '../features/models/ModelPicker';
 import { NoticeBanners } from '../features/notices/NoticeBanners';
 import { SettingsPanel } from '../features/settings/SettingsPanel';
+import { useTheme } from './useTheme';
 
 const SELECTED_KEY = 'hearth.conversation';
 
@@ -17,7 +19,12 @@ export function App() {
   const [conversationId, setConversationId] = useState<string | null>(() => sessionStorage.getItem(SELECTED_KEY));
   const [connected, setConnected] = useState(isConnected());
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const settingsButton = useRef<HTMLButtonElement>(null);
   useEffect(() => onConnection(setConnected), []);
+  useAppShortcuts(() => {
+    setConversationId(null);
+    document.querySelector<HTMLTextAreaElement>('[data-testid="composer-input"]')?.focus();
+  });
   useEffect(() => {
     if (conversationId) sessionStorage.setItem(SELECTED_KEY, conversationId);
     else sessionStorage.removeItem(SELECTED_KEY);
@@ -26,6 +33,7 @@ export function App() {
   const info = useQuery({ queryKey: queryKeys.appInfo, queryFn: () => call('app:getInfo') });
   const engine = useQuery({ queryKey: queryKeys.engine, queryFn: () => call('engine:get') });
   const settings = useQuery({ queryKey: queryKeys.settings, queryFn: () => call('settings:get') });
+  useTheme(settings.data?.theme);
   const testModel = engine.data?.status === 'ready' && engine.data.model.isTestModel;
 
   return (
@@ -45,13 +53,23 @@ export function App() {
             type="button"
             className="button button-ghost settings-button"
             data-testid="settings-open"
+            ref={settingsButton}
             aria-expanded={settingsOpen}
             onClick={() => setSettingsOpen((o) => !o)}
           >
             Settings
           </button>
         </header>
-        {settingsOpen && settings.data && <SettingsPanel settings={settings.data} onClose={() => setSettingsOpen(false)} />}
+        {settingsOpen && settings.data && (
+          <SettingsPanel
+            settings={settings.data}
+            onClose={() => {
+              setSettingsOpen(false);
+              // Focus goes back where it came from.
+              settingsButton.current?.focus();
+            }}
+          />
+        )}
         {!connected && (
           <div className="banner banner-error" role="alert">
             Lost the connection to Hearth. Reconnecting…

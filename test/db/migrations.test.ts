@@ -39,7 +39,7 @@ describe('migrations', () => {
 
   it('rejects a message with a status outside the contract (STRICT + CHECK)', () => {
     const { db } = openDatabase(':memory:');
-    db.prepare("INSERT INTO conversations VALUES ('c', 't', 1, 1)").run();
+    db.prepare("INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('c', 't', 1, 1)").run();
     expect(() =>
       db
         .prepare(
@@ -55,7 +55,7 @@ describe('migrations', () => {
     const v1 = new Database(file);
     v1.pragma('journal_mode = WAL');
     migrate(v1, migrations.slice(0, 1));
-    v1.prepare("INSERT INTO conversations VALUES ('c1', 'Old chat', 1, 1)").run();
+    v1.prepare("INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('c1', 'Old chat', 1, 1)").run();
     v1.prepare(
       "INSERT INTO messages (id, conversation_id, seq, role, content, status, created_at) VALUES ('m1', 'c1', 1, 'user', 'the hearth keeps warm', 'complete', 1)",
     ).run();
@@ -63,7 +63,7 @@ describe('migrations', () => {
 
     const { db, migration } = openDatabase(file);
     expect(migration.from).toBe(1);
-    expect(migration.to).toBe(2);
+    expect(migration.to).toBe(migrations.length);
     expect(migration.backup).not.toBeNull();
     const backup = new Database(migration.backup!, { readonly: true });
     expect(backup.pragma('user_version', { simple: true })).toBe(1);

@@ -21,7 +21,7 @@ const NOW = Date.UTC(2025, 0, 2, 3, 4, 5);
 /** Conversations c0..c(n-1), each with `per` messages whose text names them (`word<c>x<m>`), and two settings. */
 function fill(db: Database.Database, conversations: number, per: number, offset = 0): Map<string, string> {
   const contents = new Map<string, string>();
-  const conv = db.prepare('INSERT INTO conversations VALUES (?, ?, 1, 1)');
+  const conv = db.prepare('INSERT INTO conversations (id, title, created_at, updated_at) VALUES (?, ?, 1, 1)');
   const msg = db.prepare(
     "INSERT INTO messages (id, conversation_id, seq, role, content, status, created_at) VALUES (?, ?, ?, 'user', ?, 'complete', 1)",
   );
@@ -142,7 +142,7 @@ describe('opening a damaged database', () => {
     expect(recovery!.reason).toMatch(/not a database/);
     expect(recovery!.salvaged).toEqual({ conversations: 0, messages: 0, settings: 0 });
     expect(readFileSync(recovery!.movedTo).equals(before)).toBe(true);
-    db.prepare("INSERT INTO conversations VALUES ('c', 'New', 1, 1)").run();
+    db.prepare("INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('c', 'New', 1, 1)").run();
     db.close();
   });
 

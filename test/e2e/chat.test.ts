@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, pickModel } from '../helpers/browser';
 import { ROOT, tempDir, tinyModel } from '../helpers/fixtures';
 import { startServe, wsClient, type RunningServer } from '../helpers/headlessProcess';
 
@@ -76,7 +76,7 @@ describe('chat in the browser against npm run serve', () => {
   it('opens the page, picks the model, and streams an answer in', async () => {
     await page.goto(server.url);
     await expect.poll(() => page.url()).not.toContain('token=');
-    await page.locator('[data-testid="model-picker"]').selectOption(model);
+    await pickModel(page, model);
     await page.locator('[data-testid="engine-status"][data-status="ready"]').waitFor();
     await expect.poll(() => page.locator('[data-testid="test-model-banner"]').textContent()).toMatch(/random-weights test model/);
 
@@ -166,7 +166,7 @@ describe('chat in the browser against npm run serve', () => {
       void d.dismiss();
     });
     await page.locator('[data-testid="new-chat"]').click();
-    await page.locator('[data-testid="model-picker"]').selectOption(hostile);
+    await pickModel(page, hostile);
     await page.locator('[data-testid="engine-status"][data-status="ready"]').waitFor();
     await page.locator('[data-testid="composer-input"]').fill('Say something');
     await page.locator('[data-testid="composer-input"]').press('Enter');
@@ -174,7 +174,7 @@ describe('chat in the browser against npm run serve', () => {
     const body = assistant(0).locator('[data-testid="message-body"]');
     expect(await body.textContent()).toContain('<img src=x onerror=alert(1)>');
     expect(await page.locator('[data-testid="messages"] img').count()).toBe(0);
-    await expect.poll(() => assistant(0).locator('.message-stats').textContent()).toMatch(/^20 tokens/);
+    await expect.poll(() => assistant(0).locator('[data-stat="tokens"]').textContent()).toMatch(/^20 tokens/);
     await page.waitForTimeout(200);
     expect(dialogs).toEqual([]);
   });

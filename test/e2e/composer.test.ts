@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, pickModel } from '../helpers/browser';
 import { ROOT, tempDir, tinyModel } from '../helpers/fixtures';
 import { startServe, wsClient, type RunningServer } from '../helpers/headlessProcess';
 
@@ -62,7 +62,7 @@ describe('the composer says why a message was not sent', () => {
     await input.fill('Hello again');
     await page.locator('[data-testid="send"]').click();
     await page.locator('[data-testid="composer-error"]').waitFor();
-    await page.locator('[data-testid="model-picker"]').selectOption(first);
+    await pickModel(page, first);
     await page.locator('[data-testid="composer-error"]').waitFor({ state: 'detached' });
   });
 

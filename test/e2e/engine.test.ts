@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, pickModel } from '../helpers/browser';
 import { ROOT, tempDir, tinyModel } from '../helpers/fixtures';
 import { startServe, wsClient, type RunningServer } from '../helpers/headlessProcess';
 
@@ -73,9 +73,19 @@ describe('answers, the queue and model switches in the browser', () => {
   });
 
   it('asks before switching models while an answer is written, and says the answer was stopped for it', async () => {
-    const picker = page.locator('[data-testid="model-picker"]');
-    const second = (await picker.locator('option', { hasText: 'second.gguf' }).textContent())!;
-    await picker.selectOption({ label: second });
+    // By keyboard: the arrow keys only move through the menu; nothing loads until Enter.
+    await page.locator('[data-testid="model-picker"]').focus();
+    await page.keyboard.press('ArrowDown');
+    const menu = page.locator('[data-testid="model-menu"]');
+    await menu.waitFor();
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('listbox');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowDown');
+    expect(await menu.locator('.active').textContent()).toMatch(/^second\.gguf/);
+    expect(await page.locator('[data-testid="engine-status"]').getAttribute('data-status')).toBe('ready');
+    expect(await page.locator('[data-testid="switch-choice"]').count()).toBe(0);
+    await page.keyboard.press('Enter');
     const choice = page.locator('[data-testid="switch-choice"]');
     await expect.poll(() => choice.textContent()).toMatch(/1 answer is still being written/);
     // The choice takes the focus, and Escape leaves everything as it was.
@@ -85,7 +95,7 @@ describe('answers, the queue and model switches in the browser', () => {
     await expect.poll(() => choice.count()).toBe(0);
     expect(await page.locator('[data-testid="stop"]').count()).toBe(1);
 
-    await picker.selectOption({ label: second });
+    await pickModel(page, 'second.gguf');
     await page.getByRole('button', { name: 'Stop it and switch' }).click();
     const status = page.locator('[data-testid="engine-status"]');
     await expect.poll(() => status.textContent(), { timeout: 15_000 }).toMatch(/Ready/);

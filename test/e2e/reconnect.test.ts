@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, pickModel } from '../helpers/browser';
 import { ROOT, tempDir, tinyModel } from '../helpers/fixtures';
 import { startServe, wsClient, type RunningServer } from '../helpers/headlessProcess';
 
@@ -180,7 +180,7 @@ const lostBanner = () => page.locator('.banner-error', { hasText: 'Lost the conn
 describe('the page after its connection drops and comes back', () => {
   it('picks the model', async () => {
     await page.goto(server.url);
-    await page.locator('[data-testid="model-picker"]').selectOption(model);
+    await pickModel(page, model);
     await page.locator('[data-testid="engine-status"][data-status="ready"]').waitFor();
     await api.call('settings:update', { maxTokens: 0 });
   });

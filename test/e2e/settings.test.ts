@@ -55,7 +55,7 @@ describe('settings changed in two windows', () => {
     await page.locator('[data-testid="engine-status"]').waitFor();
     await other.call('settings:update', { systemPrompt: 'Answer in French.' });
     await page.locator('[data-testid="settings-open"]').click();
-    await expect.poll(() => page.getByLabel('System prompt').inputValue()).toBe('Answer in French.');
+    await expect.poll(() => page.locator('[data-testid="settings-panel"] textarea').inputValue()).toBe('Answer in French.');
   });
 
   it("keeps the other window's change to a field this one did not touch", async () => {
@@ -72,7 +72,7 @@ describe('settings changed in two windows', () => {
     await field('settings-max-tokens').fill('5');
     await other.call('settings:update', { maxTokens: 900, temperature: 0.4 });
     // The untouched field follows the other window; the edited one keeps what this user typed.
-    await expect.poll(() => page.getByLabel('Temperature').inputValue()).toBe('0.4');
+    await expect.poll(() => page.getByLabel('Temperature', { exact: true }).inputValue()).toBe('0.4');
     expect(await field('settings-max-tokens').inputValue()).toBe('5');
     await page.screenshot({ path: join(SHOTS, 'e2e-settings-two-windows.png') });
     await field('settings-save').click();

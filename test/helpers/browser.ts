@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.HEARTH_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -17,4 +17,11 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** Picks a model with the model menu (a button and a listbox), by its file name. */
+export async function pickModel(page: Page, pathOrName: string): Promise<void> {
+  const name = pathOrName.split(/[\\/]/).pop()!;
+  await page.locator('[data-testid="model-picker"]').click();
+  await page.locator('[data-testid="model-menu"] [role="option"]', { hasText: name }).click();
 }

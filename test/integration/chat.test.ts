@@ -202,7 +202,7 @@ describe('chat over the handler table, with the real database and inference proc
   it('marks an answer left streaming by a killed app as failed on the next start, keeping its text', async () => {
     await backend.dispose();
     const db = new Database(join(dir, 'data', 'hearth.db'));
-    db.prepare("INSERT INTO conversations VALUES ('c', 'crashed', 1, 1)").run();
+    db.prepare("INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('c', 'crashed', 1, 1)").run();
     db.prepare(
       "INSERT INTO messages (id, conversation_id, seq, role, content, status, created_at) VALUES ('m', 'c', 1, 'assistant', 'half an ans', 'streaming', 1)",
     ).run();

@@ -67,7 +67,7 @@ describe('the data folder', () => {
     const { data, models } = folders();
     const file = join(data, 'hearth.db');
     const { db } = openDatabase(file);
-    db.prepare("INSERT INTO conversations VALUES ('c1', 'Kept chat', 1, 1)").run();
+    db.prepare("INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('c1', 'Kept chat', 1, 1)").run();
     const insert = db.prepare(
       "INSERT INTO messages (id, conversation_id, seq, role, content, status, created_at) VALUES (?, 'c1', ?, 'user', ?, 'complete', 1)",
     );

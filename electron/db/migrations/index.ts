@@ -1,6 +1,9 @@
 import type { Migration } from '../migrate';
 import { init } from './0001-init';
 import { messageSearch } from './0002-message-search';
+import { conversationPinsTitles } from './0003-conversation-pins-titles';
+import { messageThoughts } from './0004-message-thoughts';
+import { contextDropped } from './0005-context-dropped';
 
 /** Append-only: never edit a shipped migration, add the next number. */
-export const migrations: readonly Migration[] = [init, messageSearch];
+export const migrations: readonly Migration[] = [init, messageSearch, conversationPinsTitles, messageThoughts, contextDropped];

@@ -1,10 +1,14 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useRef, useState } from 'react';
+import { Fragment, useCallback, useRef, useState } from 'react';
+import { firstInView } from '../../../shared/context';
 import type { EngineState, Settings } from '../../../shared/types';
 import { ApiError, call } from '../../api/client';
 import { queryKeys } from '../../api/queryKeys';
+import { useJumpToMessage } from '../conversations/jumpToMessage';
+import { useEscapeToStop } from '../conversations/shortcuts';
 import { MODEL_PICKER_ID } from '../models/ModelPicker';
 import { Composer, type ComposerError } from './Composer';
+import { ContextMeter } from './ContextMeter';
 import { MessageItem } from './MessageItem';
 import { streamStore } from './streamStore';
 import { useFollowBottom } from './useFollowBottom';
@@ -26,6 +30,9 @@ export function ChatView({ conversationId, onConversation, engine, settings }: P
   });
   const messages = conversationId ? (conversation.data?.messages ?? []) : [];
   const streamingMessage = messages.find((m) => m.status === 'streaming');
+  // Where the model's view began for the latest finished answer, if older messages had left it.
+  const lastAnswer = messages.findLast((m) => m.role === 'assistant' && m.status !== 'streaming');
+  const viewStart = lastAnswer ? firstInView(messages, lastAnswer) : null;
   const scroller = useRef<HTMLDivElement>(null);
   const streamingId = streamingMessage?.id;
   const subscribe = useCallback(
@@ -33,6 +40,11 @@ export function ChatView({ conversationId, onConversation, engine, settings }: P
     [streamingId],
   );
   const { onScroll } = useFollowBottom(scroller, subscribe, messages.length);
+  // A search result opened here scrolls to its message (after the scroll to the end above).
+  useJumpToMessage(
+    scroller,
+    messages.map((m) => m.id),
+  );
 
   const hasModel = engine?.status === 'ready' || !!settings?.selectedModelPath;
   // A send without a model still goes to main, which may pick the only model there is, or says why not.
@@ -58,10 +70,21 @@ export function ChatView({ conversationId, onConversation, engine, settings }: P
   const stop = (): void => {
     if (streamingMessage) void call('chat:stop', { streamId: streamingMessage.id }).catch(fail);
   };
+  useEscapeToStop(streamingMessage ? stop : null);
 
   return (
     <section className="chat">
-      <div className="messages" ref={scroller} data-testid="messages" onScroll={onScroll}>
+      <div
+        className="messages"
+        ref={scroller}
+        data-testid="messages"
+        onScroll={onScroll}
+        // A log: new messages are announced politely, once an answer is complete rather than word by word.
+        role="log"
+        aria-live="polite"
+        aria-busy={!!streamingMessage}
+        aria-label="Messages"
+      >
         {messages.length === 0 && (
           <div className="empty">
             <h2>{conversationId ? 'No messages yet' : 'Start a new chat'}</h2>
@@ -69,7 +92,16 @@ export function ChatView({ conversationId, onConversation, engine, settings }: P
           </div>
         )}
         {messages.map((m) => (
-          <MessageItem key={m.id} message={m} />
+          <Fragment key={m.id}>
+            {m.id === viewStart && (
+              <div className="context-marker" role="note" data-testid="context-marker">
+                Messages above this line had left the model&apos;s view when it wrote its last answer
+              </div>
+            )}
+            <div className="message-anchor" data-message-id={m.id}>
+              <MessageItem message={m} />
+            </div>
+          </Fragment>
         ))}
       </div>
       <Composer
@@ -80,6 +112,15 @@ export function ChatView({ conversationId, onConversation, engine, settings }: P
         onStop={stop}
         onEdit={() => setError(null)}
         onPickModel={() => document.getElementById(MODEL_PICKER_ID)?.focus()}
+        meter={(draft) => (
+          <ContextMeter
+            conversationId={conversationId}
+            draft={draft}
+            version={`${messages.length}:${messages.at(-1)?.status ?? ''}`}
+            model={engine?.status === 'ready' ? `${engine.model.path}:${engine.model.contextSize}` : null}
+            overflow={settings?.contextOverflow}
+          />
+        )}
       />
     </section>
   );

@@ -1,4 +1,4 @@
-import { useState, type KeyboardEvent } from 'react';
+import { useState, type KeyboardEvent, type ReactNode } from 'react';
 
 /** Why the last send or stop failed; `pickModel` adds a way to the model picker. */
 export interface ComposerError {
@@ -15,6 +15,8 @@ interface Props {
   onStop: () => void;
   onEdit: () => void;
   onPickModel: () => void;
+  /** Shown under the box, given what is being written (the context meter). */
+  meter?: (draft: string) => ReactNode;
 }
 
 const ERROR_ID = 'composer-error';
@@ -23,7 +25,7 @@ const ERROR_ID = 'composer-error';
  * Enter sends, Shift+Enter starts a new line. Every send goes to main, which says why it cannot take one (no
  * model, busy); the reason shows here, where the user is looking, and the text stays.
  */
-export function Composer({ hint, streaming, error, onSend, onStop, onEdit, onPickModel }: Props) {
+export function Composer({ hint, streaming, error, onSend, onStop, onEdit, onPickModel, meter }: Props) {
   const [text, setText] = useState('');
   const canSend = text.trim().length > 0;
   const send = async (): Promise<void> => {
@@ -73,16 +75,27 @@ export function Composer({ hint, streaming, error, onSend, onStop, onEdit, onPic
           }}
           onKeyDown={onKeyDown}
         />
-        {streaming ? (
-          <button type="button" className="button button-danger" data-testid="stop" onClick={onStop}>
-            Stop
-          </button>
-        ) : (
-          <button type="submit" className="button button-primary" data-testid="send" disabled={!canSend}>
-            Send
-          </button>
-        )}
+        {/* One button that changes its job, so the focus stays on it when Send turns into Stop and back. */}
+        <button
+          type={streaming ? 'button' : 'submit'}
+          className={`button ${streaming ? 'button-danger' : 'button-primary'}`}
+          data-testid={streaming ? 'stop' : 'send'}
+          // aria-disabled, not disabled: a disabled button drops the focus, which must stay on it as Send turns
+          // into Stop and back.
+          aria-disabled={!streaming && !canSend}
+          onClick={
+            streaming
+              ? (e) => {
+                  e.preventDefault();
+                  onStop();
+                }
+              : undefined
+          }
+        >
+          {streaming ? 'Stop' : 'Send'}
+        </button>
       </form>
+      {meter?.(text)}
     </>
   );
 }

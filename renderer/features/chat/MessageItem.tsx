@@ -1,21 +1,20 @@
 import { memo } from 'react';
 import type { Message } from '../../../shared/types';
+import { liveFailures } from './liveFailures';
+import { MessageMarkdown } from './markdown/MessageMarkdown';
+import { MessageStats } from './MessageStats';
 import { useQueuePlace } from './queueStore';
-import { useStreamPieces } from './streamStore';
+import { useStreamText } from './streamStore';
+import { ThinkingBlock } from './ThinkingBlock';
 
-function statsLine(m: Message): string | null {
-  const { completionTokens, durationMs, timeToFirstTokenMs } = m.stats;
-  if (completionTokens === null || durationMs === null) return null;
-  const genMs = Math.max(1, durationMs - (timeToFirstTokenMs ?? 0));
-  return `${completionTokens} tokens · ${((completionTokens / genMs) * 1000).toFixed(1)} tok/s · first token ${timeToFirstTokenMs ?? '?'} ms`;
-}
-
-/** One message. Model text is always rendered as text, never as HTML. */
+/**
+ * One message. The user's text shows as typed; the model's is Markdown, rendered block by block and never as
+ * HTML (see markdown/MarkdownBlock.tsx for what untrusted output may and may not do).
+ */
 export const MessageItem = memo(function MessageItem({ message }: { message: Message }) {
-  const pieces = useStreamPieces(message.id);
+  const streamed = useStreamText(message.id);
   const ahead = useQueuePlace(message.id);
-  const streaming = message.status === 'streaming' && pieces !== undefined;
-  const stats = message.role === 'assistant' && message.status !== 'streaming' ? statsLine(message) : null;
+  const streaming = message.status === 'streaming';
   return (
     <article className={`message message-${message.role}`} data-testid="message" data-role={message.role} data-status={message.status}>
       <div className="message-meta">
@@ -28,17 +27,23 @@ export const MessageItem = memo(function MessageItem({ message }: { message: Mes
           Waiting: {ahead === 1 ? '1 answer' : `${ahead} answers`} ahead
         </output>
       )}
-      <div className="message-body" data-testid="message-body">
-        {pieces ? pieces.map((piece, i) => <span key={i}>{piece}</span>) : message.content}
-        {(streaming || (message.status === 'streaming' && !message.content)) && <span className="cursor" aria-hidden="true" />}
-      </div>
+      {message.role === 'assistant' && <ThinkingBlock message={message} />}
+      {message.role === 'user' ? (
+        <div className="message-body" data-testid="message-body">
+          {message.content}
+        </div>
+      ) : (
+        <div className="message-body markdown" data-testid="message-body">
+          <MessageMarkdown text={streamed ?? message.content} cursor={streaming} />
+        </div>
+      )}
       {message.error && message.status === 'stopped' && <div className="message-note">{message.error}</div>}
       {message.error && message.status !== 'stopped' && (
-        <div className="message-error" role="alert">
+        <div className="message-error" role={liveFailures.has(message.id) ? 'alert' : undefined}>
           {message.error}
         </div>
       )}
-      {stats && <div className="message-stats">{stats}</div>}
+      <MessageStats message={message} />
     </article>
   );
 });

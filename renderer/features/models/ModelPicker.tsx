@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { AppInfo, EngineState, Settings } from '../../../shared/types';
 import { call } from '../../api/client';
 import { queryKeys } from '../../api/queryKeys';
+import { ModelMenu } from './ModelMenu';
 
 interface Props {
   info: AppInfo | undefined;
@@ -89,24 +90,17 @@ export function ModelPicker({ info, engine, settings }: Props) {
 
   return (
     <div className="model-picker">
-      <select
-        data-testid="model-picker"
+      <ModelMenu
         id={MODEL_PICKER_ID}
-        aria-label="Model"
         value={current ?? ''}
-        onFocus={() => void qc.invalidateQueries({ queryKey: queryKeys.models })}
-        onChange={(e) => void onChange(e.target.value)}
-      >
-        <option value="" disabled>
-          {models.data?.length ? 'Choose a model…' : `No models in ${info?.modelsDir ?? 'the models folder'}`}
-        </option>
-        {models.data?.map((m) => (
-          <option key={m.path} value={m.path}>
-            {m.fileName} ({formatSize(m.sizeBytes)})
-          </option>
-        ))}
-        <option value={OPEN}>Open a GGUF file…</option>
-      </select>
+        placeholder={models.data?.length ? 'Choose a model…' : `No models in ${info?.modelsDir ?? 'the models folder'}`}
+        options={[
+          ...(models.data ?? []).map((m) => ({ value: m.path, label: `${m.fileName} (${formatSize(m.sizeBytes)})` })),
+          { value: OPEN, label: 'Open a GGUF file…' },
+        ]}
+        onOpen={() => void qc.invalidateQueries({ queryKey: queryKeys.models })}
+        onSelect={(v) => void onChange(v)}
+      />
       {typing && (
         <form
           className="path-form"

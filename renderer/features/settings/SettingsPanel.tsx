@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import type { Settings } from '../../../shared/types';
 import { call } from '../../api/client';
 import { queryKeys } from '../../api/queryKeys';
@@ -25,6 +25,15 @@ export function SettingsPanel({ settings, onClose }: Props) {
     onChange: (e: { target: { value: string } }) => setEdits((old) => ({ ...old, [key]: e.target.value })),
   });
 
+  // Escape closes the panel, as it closes every panel and dialog.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key === 'Escape') onClose();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [onClose]);
+
   const save = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
     setError(null);
@@ -38,7 +47,14 @@ export function SettingsPanel({ settings, onClose }: Props) {
   };
 
   return (
-    <form className="settings" data-testid="settings-panel" onSubmit={(e) => void save(e)} aria-label="Settings">
+    <form
+      className="settings"
+      data-testid="settings-panel"
+      onSubmit={(e) => void save(e)}
+      aria-label="Settings"
+      // Focus moves into the panel when it opens.
+      ref={(el) => el?.querySelector('textarea')?.focus()}
+    >
       <label>
         System prompt
         <textarea rows={3} {...field('systemPrompt')} />
@@ -61,6 +77,21 @@ export function SettingsPanel({ settings, onClose }: Props) {
         <label>
           Answers at once (1-8; fewer when memory is short)
           <input data-testid="settings-parallel" type="number" min={1} max={8} step={1} {...field('parallelAnswers')} />
+        </label>
+        <label>
+          When a chat outgrows the context
+          <select data-testid="settings-overflow" {...field('contextOverflow')}>
+            <option value="dropOldest">Drop the oldest messages (keep the system prompt)</option>
+            <option value="stop">Stop and say so</option>
+          </select>
+        </label>
+        <label>
+          Theme
+          <select data-testid="settings-theme" {...field('theme')}>
+            <option value="system">Follow the system</option>
+            <option value="light">Light</option>
+            <option value="dark">Dark</option>
+          </select>
         </label>
         <label>
           CPU threads (0 = by model size)

@@ -1,7 +1,15 @@
 import type { Settings } from '../../../shared/types';
 
 /** The settings the panel edits, as the text of their fields. */
-export type EditableSetting = 'systemPrompt' | 'temperature' | 'maxTokens' | 'contextSize' | 'parallelAnswers' | 'threads';
+export type EditableSetting =
+  | 'systemPrompt'
+  | 'temperature'
+  | 'maxTokens'
+  | 'contextSize'
+  | 'contextOverflow'
+  | 'theme'
+  | 'parallelAnswers'
+  | 'threads';
 export type SettingsEdits = Partial<Record<EditableSetting, string>>;
 
 /**
@@ -14,6 +22,10 @@ export function settingsPatch(current: Settings, edits: SettingsEdits): Partial<
     const text = edits[key]!;
     if (key === 'systemPrompt') {
       if (text !== current.systemPrompt) patch.systemPrompt = text;
+    } else if (key === 'contextOverflow') {
+      if (text !== current.contextOverflow && (text === 'dropOldest' || text === 'stop')) patch.contextOverflow = text;
+    } else if (key === 'theme') {
+      if (text !== current.theme && (text === 'system' || text === 'light' || text === 'dark')) patch.theme = text;
     } else if (Number(text) !== current[key]) {
       patch[key] = Number(text);
     }
