@@ -27,6 +27,16 @@ export function utilitySpawner(workerPath: string): WorkerSpawner {
       onExit: (l) => child.once('exit', (code) => l({ code, signal: null })),
       stderrTail: () => tail,
       kill: () => {
+        // utilityProcess.kill() sends SIGTERM, which a stopped or deadlocked process never acts on: the watchdog
+        // needs SIGKILL. (Windows has no signals; there kill() terminates the process outright.)
+        if (child.pid !== undefined && process.platform !== 'win32') {
+          try {
+            process.kill(child.pid, 'SIGKILL');
+            return;
+          } catch {
+            // already gone
+          }
+        }
         child.kill();
       },
     };
