@@ -7,6 +7,7 @@ import type { EventBus } from '../lib/events';
 import { newId } from '../lib/ids';
 import type { SettingsService } from '../settings/settingsService';
 import type { ChatBackend } from './chatBackend';
+import { chatSettingsFor } from './chatSettings';
 import type { ConversationsRepo } from './conversationsRepo';
 import { EMPTY_STATS, type MessageEnd, type MessagesRepo } from './messagesRepo';
 import { buildTurns, titleFrom } from './promptBuilder';
@@ -77,14 +78,12 @@ export class AnswerRunner {
 
   /** Persists the user's message and an empty answer, starts the answer, and returns without waiting for it. */
   async send(input: { conversationId: string | null; text: string }) {
-    const { messages, conversations, events } = this.deps;
-    if (input.conversationId && [...this.streams.values()].some((s) => s.conversationId === input.conversationId)) {
-      throw new AppError('BUSY', 'This chat is still writing an answer. Stop it or wait for it to finish.');
-    }
+    const { conversations } = this.deps;
+    if (input.conversationId) this.refuseBusy(input.conversationId);
     const { name: modelName } = await this.deps.resolveModel();
     await this.deps.checkFits?.(input.conversationId, input.text);
     const t = this.now();
-    const { conversation, userMessage, assistantMessage } = this.deps.transaction(() => {
+    const sent = this.deps.transaction(() => {
       let conversation: Conversation | null;
       if (input.conversationId) {
         conversation = conversations.get(input.conversationId);
@@ -93,38 +92,137 @@ export class AnswerRunner {
         conversation = { id: newId(), title: titleFrom(input.text), createdAt: t, updatedAt: t };
         conversations.insert(conversation);
       }
-      const userMessage: Message = {
-        id: newId(),
-        conversationId: conversation.id,
-        role: 'user',
-        content: input.text,
-        status: 'complete',
-        error: null,
-        model: null,
-        stats: EMPTY_STATS,
-        thoughts: '',
-        thoughtMs: null,
-        createdAt: t,
-      };
-      const assistantMessage: Message = {
-        ...userMessage,
-        id: newId(),
-        role: 'assistant',
-        content: '',
-        status: 'streaming',
-        model: modelName,
-        createdAt: t,
-      };
-      messages.insert(userMessage);
-      messages.insert(assistantMessage);
-      conversations.touch(conversation.id, t);
-      return { conversation, userMessage, assistantMessage };
+      // The new message follows the last one of the branch the user is looking at.
+      return this.insertExchange(conversation.id, this.deps.messages.leafId(conversation.id), input.text, modelName, t);
     });
-    events.emit('conversations:changed', { conversationId: conversation.id });
+    return { ...sent, streamId: this.start(sent.assistantMessage) };
+  }
 
+  /** Sends an edited user message as a new branch beside the old one, and writes its answer. */
+  async edit(input: { messageId: string; text: string }) {
+    const old = this.found(input.messageId);
+    if (old.role !== 'user') throw new AppError('BAD_INPUT', 'Only your own messages can be edited.');
+    this.refuseBusy(old.conversationId);
+    const { name: modelName } = await this.deps.resolveModel();
+    await this.deps.checkFits?.(old.conversationId, input.text);
+    const t = this.now();
+    const sent = this.deps.transaction(() => this.insertExchange(old.conversationId, old.parentId ?? null, input.text, modelName, t));
+    return { ...sent, streamId: this.start(sent.assistantMessage) };
+  }
+
+  /** A new answer beside an answer (or one more under a user message); the old ones stay as branches. */
+  async regenerate(input: { messageId: string }) {
+    const m = this.found(input.messageId);
+    const parentId = m.role === 'user' ? m.id : m.parentId;
+    if (m.role === 'system' || !parentId) throw new AppError('BAD_INPUT', 'Only an answer to a message can be written again.');
+    this.refuseBusy(m.conversationId);
+    const { name: modelName } = await this.deps.resolveModel();
+    const t = this.now();
+    const assistantMessage = this.deps.transaction(() => {
+      const a = this.newMessage(m.conversationId, parentId, 'assistant', '', t, modelName);
+      this.deps.messages.insert(a);
+      this.deps.conversations.touch(m.conversationId, t);
+      return this.deps.messages.get(a.id) ?? a;
+    });
+    return { conversationId: m.conversationId, assistantMessage, streamId: this.start(assistantMessage) };
+  }
+
+  /** Writes more of a stopped or failed answer, appended to the same message. */
+  async continue(input: { messageId: string }) {
+    const m = this.found(input.messageId);
+    if (m.role !== 'assistant' || (m.status !== 'stopped' && m.status !== 'failed')) {
+      throw new AppError('BAD_INPUT', 'Only an answer that stopped or failed can be continued.');
+    }
+    if (this.deps.messages.hasChildren(m.id)) {
+      throw new AppError('BAD_INPUT', 'This answer already has a reply; regenerate it or edit the message after it instead.');
+    }
+    this.refuseBusy(m.conversationId);
+    await this.deps.resolveModel();
+    this.deps.transaction(() => {
+      this.deps.messages.reopen(m.id);
+      this.deps.conversations.touch(m.conversationId, this.now());
+    });
+    const assistantMessage = this.deps.messages.get(m.id) ?? m;
+    return { conversationId: m.conversationId, assistantMessage, streamId: this.start(assistantMessage, m) };
+  }
+
+  /** Deletes a message and everything after it on every branch (not while the chat writes an answer). */
+  deleteMessage(messageId: string): void {
+    const m = this.found(messageId);
+    this.refuseBusy(m.conversationId);
+    this.deps.transaction(() => {
+      this.deps.messages.delete(m.id);
+      this.deps.conversations.touch(m.conversationId, this.now());
+    });
+    this.deps.events.emit('conversations:changed', { conversationId: m.conversationId });
+  }
+
+  /** Makes the previous or next sibling of a message current. */
+  switchBranch(messageId: string, direction: 'previous' | 'next'): { messageId: string } {
+    const m = this.found(messageId);
+    this.refuseBusy(m.conversationId);
+    const target = this.deps.transaction(() => this.deps.messages.switchBranch(m.id, direction));
+    this.deps.events.emit('conversations:changed', { conversationId: m.conversationId });
+    return { messageId: target };
+  }
+
+  private found(messageId: string): Message {
+    const m = this.deps.messages.get(messageId);
+    if (!m) throw new AppError('NOT_FOUND', 'That message does not exist.');
+    return m;
+  }
+
+  private refuseBusy(conversationId: string): void {
+    if ([...this.streams.values()].some((s) => s.conversationId === conversationId)) {
+      throw new AppError('BUSY', 'This chat is still writing an answer. Stop it or wait for it to finish.');
+    }
+  }
+
+  private newMessage(
+    conversationId: string,
+    parentId: string | null,
+    role: 'user' | 'assistant',
+    content: string,
+    t: number,
+    model: string | null,
+  ): Message {
+    return {
+      id: newId(),
+      conversationId,
+      parentId,
+      role,
+      content,
+      status: role === 'user' ? 'complete' : 'streaming',
+      error: null,
+      model,
+      stats: EMPTY_STATS,
+      thoughts: '',
+      thoughtMs: null,
+      createdAt: t,
+    };
+  }
+
+  /** A user message under `parentId` and an empty answer under it, both current; call inside a transaction. */
+  private insertExchange(conversationId: string, parentId: string | null, text: string, modelName: string, t: number) {
+    const { messages } = this.deps;
+    const u = this.newMessage(conversationId, parentId, 'user', text, t, null);
+    const a = this.newMessage(conversationId, u.id, 'assistant', '', t, modelName);
+    messages.insert(u);
+    messages.insert(a);
+    this.deps.conversations.touch(conversationId, t);
+    return {
+      conversationId,
+      userMessage: messages.get(u.id) ?? u,
+      assistantMessage: messages.get(a.id) ?? a,
+    };
+  }
+
+  /** Starts writing an answer (on from `partial`'s text when continuing) in the background; returns its stream id. */
+  private start(answer: Message, partial?: Message): string {
+    this.deps.events.emit('conversations:changed', { conversationId: answer.conversationId });
     const stream: Stream = {
-      id: assistantMessage.id,
-      conversationId: conversation.id,
+      id: answer.id,
+      conversationId: answer.conversationId,
       controller: new AbortController(),
       done: Promise.resolve(),
       content: '',
@@ -135,8 +233,8 @@ export class AnswerRunner {
       ahead: 0,
     };
     this.streams.set(stream.id, stream);
-    stream.done = this.run(stream).finally(() => this.streams.delete(stream.id));
-    return { conversationId: conversation.id, userMessage, assistantMessage, streamId: stream.id };
+    stream.done = this.run(stream, partial).finally(() => this.streams.delete(stream.id));
+    return stream.id;
   }
 
   /** Stops an answer; what was written so far is kept with status `stopped`. */
@@ -173,13 +271,21 @@ export class AnswerRunner {
     }));
   }
 
-  private async run(stream: Stream): Promise<void> {
+  private async run(stream: Stream, partial?: Message): Promise<void> {
     const { messages, events, settings } = this.deps;
     const { conversationId, id: messageId } = stream;
     const signal = stream.controller.signal;
     const ids = { streamId: messageId, conversationId, messageId };
-    let content = '';
-    let thoughts = '';
+    // A continued answer starts from its saved text: the stream's first delta carries it, so a client's stream
+    // store (and a resync from `active()`) holds the whole message, as for any answer.
+    const prefix = partial?.content ?? '';
+    let content = prefix;
+    let thoughts = partial?.thoughts ?? '';
+    if (prefix) {
+      stream.content = prefix;
+      stream.seq = 0;
+      events.emit('chat:delta', { ...ids, kind: 'text', text: prefix, seq: 0 });
+    }
     let lastSave = this.now();
     let ranOn: LoadedModel | null = null;
     // Thoughts and text share one seq; each kind has its batcher, and a switch of kind flushes the other first,
@@ -205,18 +311,17 @@ export class AnswerRunner {
     const thinkingMs = (): number | null => (stream.thoughtStartedAt === null ? null : this.now() - stream.thoughtStartedAt);
     let end: Omit<ChatEnd, 'streamId' | 'conversationId' | 'messageId'>;
     try {
-      const s = settings.get();
-      const turns = buildTurns(
-        s.systemPrompt,
-        messages.list(conversationId).filter((m) => m.id !== messageId),
-      );
+      const s = chatSettingsFor(settings, conversationId);
+      // The path to this answer, not the branch on screen: the user may step to another branch meanwhile. The
+      // answer itself is in the history only when it has text to continue.
+      const turns = buildTurns(s.systemPrompt, messages.pathTo(messageId));
       const result = await this.deps.backend.generate(
         turns,
         {
-          maxTokens: s.maxTokens,
-          temperature: s.temperature,
+          ...s.sampling,
           overflow: s.contextOverflow,
           ...(s.thoughtTokens !== null ? { thoughtTokens: s.thoughtTokens } : {}),
+          ...(prefix ? { continueLast: true } : {}),
         },
         {
           conversationId,
@@ -249,9 +354,10 @@ export class AnswerRunner {
       end = {
         status: stopped ? 'stopped' : 'complete',
         error: full ? CONTEXT_FULL_STOP : stopReason(signal),
-        content: result.text,
-        thoughts: result.thoughts || thoughts,
-        thoughtMs: result.thoughts || thoughts ? (result.thoughtMs ?? stream.thoughtMs ?? thinkingMs()) : null,
+        content: prefix + result.text,
+        thoughts: result.thoughts ? (partial?.thoughts ?? '') + result.thoughts : thoughts,
+        thoughtMs:
+          result.thoughts || thoughts ? (result.thoughtMs ?? stream.thoughtMs ?? thinkingMs() ?? partial?.thoughtMs ?? null) : null,
         stats: statsOf(result, ranOn),
       };
     } catch (error) {

@@ -21,9 +21,17 @@ interface MessageRow {
   total_layers: number | null;
   dropped_messages: number | null;
   created_at: number;
+  parent_id: string | null;
+  active: number;
 }
 
-const toMessage = (r: MessageRow): Message => ({
+/** A row read with its place among its siblings (list and get). */
+interface PlacedRow extends MessageRow {
+  branch_index: number;
+  branch_count: number;
+}
+
+const toMessage = (r: MessageRow | PlacedRow): Message => ({
   id: r.id,
   conversationId: r.conversation_id,
   role: r.role,
@@ -44,7 +52,26 @@ const toMessage = (r: MessageRow): Message => ({
   thoughts: r.thoughts,
   thoughtMs: r.thought_ms,
   createdAt: r.created_at,
+  parentId: r.parent_id,
+  ...('branch_count' in r ? { branch: { index: r.branch_index, count: r.branch_count } } : {}),
 });
+
+/** Siblings share a conversation and a parent; `IS` so that the roots (NULL parent) are siblings too. */
+const SIBLINGS = 's.conversation_id = m.conversation_id AND s.parent_id IS m.parent_id';
+const PLACED = `m.*,
+  (SELECT COUNT(*) FROM messages s WHERE ${SIBLINGS} AND s.seq < m.seq) AS branch_index,
+  (SELECT COUNT(*) FROM messages s WHERE ${SIBLINGS}) AS branch_count`;
+
+/**
+ * The current branch of a conversation: from its active root down through each message's active child, each
+ * step one lookup in messages_by_parent.
+ */
+const BRANCH = `WITH RECURSIVE branch(id, depth) AS (
+    SELECT id, 0 FROM messages WHERE conversation_id = @c AND parent_id IS NULL AND active = 1
+    UNION ALL
+    SELECT m.id, b.depth + 1 FROM branch b
+      JOIN messages m ON m.conversation_id = @c AND m.parent_id = b.id AND m.active = 1
+  )`;
 
 export const EMPTY_STATS: MessageStats = {
   promptTokens: null,
@@ -73,12 +100,39 @@ export class MessagesRepo {
   constructor(db: Database.Database) {
     this.stmts = {
       insert: db.prepare(`
-        INSERT INTO messages (id, conversation_id, seq, role, content, status, error, model, thoughts, thought_ms, created_at)
+        INSERT INTO messages (id, conversation_id, seq, role, content, status, error, model, thoughts, thought_ms, created_at,
+          parent_id, active)
         VALUES (@id, @conversationId,
           (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE conversation_id = @conversationId),
-          @role, @content, @status, @error, @model, @thoughts, @thoughtMs, @createdAt)`),
-      list: db.prepare<[string], MessageRow>('SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq'),
-      get: db.prepare<[string], MessageRow>('SELECT * FROM messages WHERE id = ?'),
+          @role, @content, @status, @error, @model, @thoughts, @thoughtMs, @createdAt, @parentId, 1)`),
+      // The new message becomes current among its siblings.
+      deactivateSiblings: db.prepare<[string, string | null, string]>(
+        'UPDATE messages SET active = 0 WHERE conversation_id = ? AND parent_id IS ? AND id != ? AND active = 1',
+      ),
+      list: db.prepare<{ c: string }, PlacedRow>(
+        `${BRANCH} SELECT ${PLACED} FROM branch b JOIN messages m ON m.id = b.id ORDER BY b.depth`,
+      ),
+      leaf: db.prepare<{ c: string }, { id: string }>(`${BRANCH} SELECT id FROM branch ORDER BY depth DESC LIMIT 1`),
+      get: db.prepare<[string], PlacedRow>(`SELECT ${PLACED} FROM messages m WHERE m.id = ?`),
+      path: db.prepare<[string], MessageRow>(`
+        WITH RECURSIVE up(id, depth) AS (
+          SELECT id, 0 FROM messages WHERE id = ?
+          UNION ALL
+          SELECT m.parent_id, u.depth + 1 FROM up u JOIN messages m ON m.id = u.id WHERE m.parent_id IS NOT NULL
+        )
+        SELECT m.* FROM up u JOIN messages m ON m.id = u.id ORDER BY u.depth DESC`),
+      siblings: db.prepare<[string], { id: string; active: number }>(`
+        SELECT s.id, s.active FROM messages m JOIN messages s ON ${SIBLINGS} WHERE m.id = ? ORDER BY s.seq`),
+      activate: db.prepare<[string]>('UPDATE messages SET active = 1 WHERE id = ?'),
+      hasChildren: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM messages m WHERE m.parent_id = ? LIMIT 1'),
+      deleteSubtree: db.prepare<[string]>(`
+        WITH RECURSIVE sub(id) AS (
+          SELECT id FROM messages WHERE id = ?
+          UNION ALL
+          SELECT m.id FROM sub JOIN messages m ON m.parent_id = sub.id
+        )
+        DELETE FROM messages WHERE id IN (SELECT id FROM sub)`),
+      reopen: db.prepare<[string]>("UPDATE messages SET status = 'streaming', error = NULL WHERE id = ?"),
       saveContent: db.prepare('UPDATE messages SET content = ?, thoughts = ? WHERE id = ?'),
       finish: db.prepare(`
         UPDATE messages SET content = @content, status = @status, error = @error, prompt_tokens = @promptTokens,
@@ -90,8 +144,13 @@ export class MessagesRepo {
     };
   }
 
-  /** A new message; it has no thoughts unless given (an import may bring them). */
+  /**
+   * A new message, current among its siblings; it has no thoughts unless given (an import may bring them).
+   * `parentId` undefined: it follows the last message of the current branch; null: it is a first message.
+   */
   insert(m: Omit<Message, 'stats' | 'thoughts' | 'thoughtMs'> & Partial<Pick<Message, 'thoughts' | 'thoughtMs'>>): void {
+    const parentId = m.parentId === undefined ? this.leafId(m.conversationId) : m.parentId;
+    this.stmts.deactivateSiblings.run(m.conversationId, parentId, m.id);
     this.stmts.insert.run({
       id: m.id,
       conversationId: m.conversationId,
@@ -103,15 +162,64 @@ export class MessagesRepo {
       thoughts: m.thoughts ?? '',
       thoughtMs: m.thoughtMs ?? null,
       createdAt: m.createdAt,
+      parentId,
     });
   }
 
+  /** The messages of the conversation's current branch, oldest first, each with its place among its siblings. */
   list(conversationId: string): Message[] {
-    return this.stmts.list.all(conversationId).map(toMessage);
+    return this.stmts.list.all({ c: conversationId }).map(toMessage);
   }
+
+  /** The last message of the conversation's current branch; null when it has none. */
+  leafId(conversationId: string): string | null {
+    return this.stmts.leaf.get({ c: conversationId })?.id ?? null;
+  }
+
   get(id: string): Message | null {
     const r = this.stmts.get.get(id);
     return r ? toMessage(r) : null;
+  }
+
+  /** A message and the messages it follows, oldest first: the history it was (or will be) written after. */
+  pathTo(id: string): Message[] {
+    return this.stmts.path.all(id).map(toMessage);
+  }
+
+  hasChildren(id: string): boolean {
+    return this.stmts.hasChildren.get(id) !== undefined;
+  }
+
+  /**
+   * Makes the previous or next sibling of a message current (and so the branch under it, which keeps its own
+   * current children); returns its id, or the message's own id at either end.
+   */
+  switchBranch(id: string, direction: 'previous' | 'next'): string {
+    const m = this.stmts.get.get(id);
+    const siblings = this.stmts.siblings.all(id);
+    const target = siblings[siblings.findIndex((s) => s.id === id) + (direction === 'next' ? 1 : -1)];
+    if (!m || !target) return id;
+    this.stmts.deactivateSiblings.run(m.conversation_id, m.parent_id, target.id);
+    this.stmts.activate.run(target.id);
+    return target.id;
+  }
+
+  /**
+   * Deletes a message and its subtree (the FTS triggers fire per row). When it was current, the sibling written
+   * last becomes current, so the branch goes on through it rather than ending at the parent.
+   */
+  delete(id: string): void {
+    const m = this.stmts.get.get(id);
+    if (!m) return;
+    const rest = this.stmts.siblings.all(id).filter((s) => s.id !== id);
+    this.stmts.deleteSubtree.run(id);
+    const last = rest.at(-1);
+    if (m.active && last && !rest.some((s) => s.active)) this.stmts.activate.run(last.id);
+  }
+
+  /** An answer that will be written further (continue): streaming again, its old error gone. */
+  reopen(id: string): void {
+    this.stmts.reopen.run(id);
   }
 
   /** Saves the text and thoughts written so far, so a killed app keeps the partial answer. */

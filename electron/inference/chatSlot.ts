@@ -146,7 +146,7 @@ export class ChatSlot {
     let thoughtStart: Date | undefined;
     let thoughtEnd: Date | undefined;
     const structured = await this.structured(o);
-    const history = toHistory(input.turns);
+    const history = toHistory(input.turns, o.continueLast === true);
     const limit = this.overflowLimit(seq, history, o);
     try {
       const base = {
@@ -303,7 +303,8 @@ function meter(seq: Seq, signal: AbortSignal) {
   };
 }
 
-function toHistory(turns: ChatTurn[]): ChatHistoryItem[] {
+/** node-llama-cpp writes on from a trailing model response that has text (`continueLast`), else starts a new one. */
+function toHistory(turns: ChatTurn[], continueLast = false): ChatHistoryItem[] {
   const history: ChatHistoryItem[] = turns.map((t) => {
     switch (t.role) {
       case 'system':
@@ -316,7 +317,7 @@ function toHistory(turns: ChatTurn[]): ChatHistoryItem[] {
         return t.role satisfies never;
     }
   });
-  history.push({ type: 'model', response: [] });
+  if (!(continueLast && turns.at(-1)?.role === 'assistant')) history.push({ type: 'model', response: [] });
   return history;
 }
 

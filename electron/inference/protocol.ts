@@ -64,6 +64,8 @@ export const GenerateInput = z.object({
   turns: z.array(ChatTurn).min(1),
   options: SamplingOptions.extend({
     thoughtTokens: z.number().int().nonnegative().optional(),
+    /** The last turn is a partial answer to write further (an answer the user stopped), not one to answer after. */
+    continueLast: z.boolean().optional(),
     /** What happens when the chat outgrows the context (see contextPolicy.ts). */
     overflow: z.enum(['dropOldest', 'stop']).default('dropOldest'),
     jsonSchema: z.record(z.string(), z.unknown()).optional(),

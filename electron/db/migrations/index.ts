@@ -4,6 +4,16 @@ import { messageSearch } from './0002-message-search';
 import { conversationPinsTitles } from './0003-conversation-pins-titles';
 import { messageThoughts } from './0004-message-thoughts';
 import { contextDropped } from './0005-context-dropped';
+import { messageTree } from './0006-message-tree';
+import { presetsSampling } from './0007-presets-sampling';
 
 /** Append-only: never edit a shipped migration, add the next number. */
-export const migrations: readonly Migration[] = [init, messageSearch, conversationPinsTitles, messageThoughts, contextDropped];
+export const migrations: readonly Migration[] = [
+  init,
+  messageSearch,
+  conversationPinsTitles,
+  messageThoughts,
+  contextDropped,
+  messageTree,
+  presetsSampling,
+];

@@ -1,6 +1,7 @@
-import { memo } from 'react';
+import { memo, useState } from 'react';
 import type { Message } from '../../../shared/types';
 import { liveFailures } from './liveFailures';
+import { MessageActions, MessageEditor } from './MessageActions';
 import { MessageMarkdown } from './markdown/MessageMarkdown';
 import { MessageStats } from './MessageStats';
 import { useQueuePlace } from './queueStore';
@@ -15,6 +16,7 @@ export const MessageItem = memo(function MessageItem({ message }: { message: Mes
   const streamed = useStreamText(message.id);
   const ahead = useQueuePlace(message.id);
   const streaming = message.status === 'streaming';
+  const [editing, setEditing] = useState(false);
   return (
     <article className={`message message-${message.role}`} data-testid="message" data-role={message.role} data-status={message.status}>
       <div className="message-meta">
@@ -28,7 +30,9 @@ export const MessageItem = memo(function MessageItem({ message }: { message: Mes
         </output>
       )}
       {message.role === 'assistant' && <ThinkingBlock message={message} />}
-      {message.role === 'user' ? (
+      {editing ? (
+        <MessageEditor message={message} onDone={() => setEditing(false)} />
+      ) : message.role === 'user' ? (
         <div className="message-body" data-testid="message-body">
           {message.content}
         </div>
@@ -44,6 +48,7 @@ export const MessageItem = memo(function MessageItem({ message }: { message: Mes
         </div>
       )}
       <MessageStats message={message} />
+      {!editing && <MessageActions message={message} onEdit={() => setEditing(true)} />}
     </article>
   );
 });
