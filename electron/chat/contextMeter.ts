@@ -5,6 +5,7 @@ import type { Scheduler } from '../scheduler/scheduler';
 import type { SettingsService } from '../settings/settingsService';
 import type { ConversationsRepo } from './conversationsRepo';
 import type { MessagesRepo } from './messagesRepo';
+import { chatSettingsFor } from './chatSettings';
 import { buildTurns } from './promptBuilder';
 
 export interface MeterDeps {
@@ -39,7 +40,11 @@ export class ContextMeter {
     if (conversationId && !this.deps.conversations.get(conversationId))
       throw new AppError('NOT_FOUND', 'That conversation does not exist.');
     const history = conversationId ? this.deps.messages.list(conversationId) : [];
-    const turns = buildTurns(this.deps.settings.get().systemPrompt, history);
+    // The prompt this chat's answers use: its own, its preset's, or the global one.
+    const systemPrompt = conversationId
+      ? chatSettingsFor(this.deps.settings, conversationId).systemPrompt
+      : this.deps.settings.get().systemPrompt;
+    const turns = buildTurns(systemPrompt, history);
     try {
       return await this.deps.scheduler.run('measure', { turns, draft });
     } catch (error) {

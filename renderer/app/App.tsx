@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { call, isConnected, onConnection } from '../api/client';
 import { queryKeys } from '../api/queryKeys';
 import { useMainEvents } from '../api/useMainEvents';
+import { ChatParams } from '../features/chat/ChatParams';
 import { ChatView } from '../features/chat/ChatView';
 import { ConversationList } from '../features/conversations/ConversationList';
 import { useAppShortcuts } from '../features/conversations/shortcuts';
@@ -49,6 +50,7 @@ export function App() {
         <header className="topbar">
           <ModelPicker info={info.data} engine={engine.data} settings={settings.data} />
           <EngineStatus state={engine.data} />
+          <ChatParams conversationId={conversationId} settings={settings.data} />
           <button
             type="button"
             className="button button-ghost settings-button"

@@ -3,6 +3,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { Settings } from '../../../shared/types';
 import { call } from '../../api/client';
 import { queryKeys } from '../../api/queryKeys';
+import { Presets } from './Presets';
 import { settingsPatch, type EditableSetting, type SettingsEdits } from './settingsPatch';
 
 interface Props {
@@ -98,6 +99,7 @@ export function SettingsPanel({ settings, onClose }: Props) {
           <input type="number" min={0} max={256} step={1} {...field('threads')} />
         </label>
       </div>
+      <Presets />
       {error && (
         <div className="picker-error" role="alert">
           {error}
