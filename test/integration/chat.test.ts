@@ -3,10 +3,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventChannel } from '../../shared/channels';
 import type { ChatDelta, ChatEnd } from '../../shared/contract';
-import { createBackend, type Backend } from '../../electron/api/backend';
-import { dispatch } from '../../electron/api/dispatch';
-import { forkSpawner } from '../../electron/inference/forkSpawner';
-import { WORKER_PATH, tempDir, tinyModel } from '../helpers/fixtures';
+import type { Backend } from '../../electron/api/backend';
+import { callHandler, startBackend } from '../helpers/backend';
+import { tempDir, tinyModel } from '../helpers/fixtures';
 
 let dir: string;
 let cleanup: () => void;
@@ -14,25 +13,9 @@ let backend: Backend;
 let model: string;
 let seen: { event: EventChannel; payload: unknown }[];
 
-function start(): Backend {
-  const b = createBackend({
-    dataDir: join(dir, 'data'),
-    modelsDir: join(dir, 'models'),
-    spawner: forkSpawner(WORKER_PATH),
-    gpu: 'off',
-    threads: 1,
-    shell: 'headless',
-    version: 'test',
-  });
-  b.events.subscribe((event, payload) => seen.push({ event, payload }));
-  return b;
-}
+const start = (): Backend => startBackend(dir, seen);
 
-async function call<T = unknown>(b: Backend, channel: string, input?: unknown): Promise<T> {
-  const r = await dispatch(b.handlers, channel, input);
-  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
-  return r.value as T;
-}
+const call = callHandler;
 
 const ended = (streamId: string): Promise<ChatEnd> =>
   new Promise((resolve) => {
