@@ -18,6 +18,11 @@ export const CALL_CHANNELS = [
   'chat:stop',
   'chat:active',
   'chat:measure',
+  'chat:edit',
+  'chat:regenerate',
+  'chat:continue',
+  'messages:delete',
+  'messages:switchBranch',
   'models:list',
   'models:add',
   'models:pickFile',
@@ -26,6 +31,12 @@ export const CALL_CHANNELS = [
   'engine:get',
   'settings:get',
   'settings:update',
+  'presets:list',
+  'presets:create',
+  'presets:update',
+  'presets:delete',
+  'conversations:params',
+  'conversations:setParams',
 ] as const;
 
 export const EVENT_CHANNELS = [

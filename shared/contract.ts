@@ -4,6 +4,7 @@ import {
   AppInfo,
   Conversation,
   ConversationSummary,
+  ConversationParams,
   ConversationWithMessages,
   EngineState,
   ExportFile,
@@ -12,6 +13,8 @@ import {
   MessageStats,
   MessageStatus,
   ModelFile,
+  Preset,
+  SamplingParams,
   SearchHit,
   Settings,
 } from './types';
@@ -57,10 +60,29 @@ export type ActiveStream = z.infer<typeof ActiveStream>;
 export const IMPORT_PART_CHARS = 200_000;
 export const IMPORT_MAX_BYTES = 50 * 1024 * 1024;
 
+// A lone UTF-16 surrogate cannot be stored (SQLite's UTF-8 makes it U+FFFD), so it becomes U+FFFD here,
+// once, and the reply and the stored message agree. This is String.prototype.toWellFormed, which ES2023 lacks.
+const MessageText = z
+  .string()
+  .trim()
+  .overwrite((s) => s.replace(/\p{Cs}/gu, '\uFFFD'))
+  .min(1)
+  .max(200_000);
+const SentMessage = z.object({ conversationId: id, userMessage: Message, assistantMessage: Message, streamId: id });
+const StartedAnswer = z.object({ conversationId: id, assistantMessage: Message, streamId: id });
+
 export const calls = {
   'app:getInfo': { input: z.void(), output: AppInfo },
   'conversations:list': { input: z.void(), output: z.array(ConversationSummary) },
-  'conversations:get': { input: z.object({ id }), output: ConversationWithMessages },
+  /**
+   * A conversation with its current branch's messages, oldest first: all of them, or a page. `before` keeps the
+   * messages older than that one; then `since` keeps those from that message on, else `limit` the newest so many.
+   * `hasMore`: older messages were left out.
+   */
+  'conversations:get': {
+    input: z.object({ id, limit: z.number().int().min(1).max(100_000).optional(), before: id.optional(), since: id.optional() }),
+    output: ConversationWithMessages.extend({ hasMore: z.boolean() }),
+  },
   'conversations:create': { input: z.void(), output: Conversation },
   'conversations:rename': { input: z.object({ id, title: z.string().trim().min(1).max(200) }), output: Conversation },
   'conversations:delete': { input: z.object({ id }), output: z.void() },
@@ -77,18 +99,8 @@ export const calls = {
   /** Imports the parts sent under `uploadId`: a Hearth export or a ChatGPT `conversations.json`. All or nothing. */
   'conversations:import': { input: z.object({ uploadId: id }), output: ImportResult },
   'chat:send': {
-    input: z.object({
-      conversationId: id.nullable(),
-      // A lone UTF-16 surrogate cannot be stored (SQLite's UTF-8 makes it U+FFFD), so it becomes U+FFFD here,
-      // once, and the reply and the stored message agree. This is String.prototype.toWellFormed, which ES2023 lacks.
-      text: z
-        .string()
-        .trim()
-        .overwrite((s) => s.replace(/\p{Cs}/gu, '\uFFFD'))
-        .min(1)
-        .max(200_000),
-    }),
-    output: z.object({ conversationId: id, userMessage: Message, assistantMessage: Message, streamId: id }),
+    input: z.object({ conversationId: id.nullable(), text: MessageText }),
+    output: SentMessage,
   },
   'chat:stop': { input: z.object({ streamId: id }), output: z.object({ stopped: z.boolean() }) },
   /** Every answer being written or waiting, with its text so far: a client that reconnects resyncs from this. */
@@ -109,6 +121,22 @@ export const calls = {
       })
       .nullable(),
   },
+  /** Sends an edited user message as a new branch beside the old one (same parent), and writes its answer. */
+  'chat:edit': { input: z.object({ messageId: id, text: MessageText }), output: SentMessage },
+  /**
+   * A new answer as a branch beside this answer (or, given a user message, one more answer under it); the old
+   * answers stay, one step away with `messages:switchBranch`.
+   */
+  'chat:regenerate': { input: z.object({ messageId: id }), output: StartedAnswer },
+  /** Writes more of a stopped (or failed) answer, appended to the same message. */
+  'chat:continue': { input: z.object({ messageId: id }), output: StartedAnswer },
+  /** Deletes a message and everything that follows it on any branch; a sibling, if any, becomes current. */
+  'messages:delete': { input: z.object({ messageId: id }), output: z.void() },
+  /** Makes the previous or next sibling of a message current; the chat shows its branch from there on. */
+  'messages:switchBranch': {
+    input: z.object({ messageId: id, direction: z.enum(['previous', 'next']) }),
+    output: z.object({ messageId: id }),
+  },
   'models:list': { input: z.void(), output: z.array(ModelFile) },
   'models:add': { input: z.object({ path }), output: ModelFile },
   'models:pickFile': { input: z.void(), output: z.object({ path: z.string().nullable() }) },
@@ -119,6 +147,24 @@ export const calls = {
   'settings:get': { input: z.void(), output: Settings },
   // Which model is selected, and which files were opened, change only through models:* (which check the path).
   'settings:update': { input: Settings.omit({ addedModelPaths: true, selectedModelPath: true }).partial().strict(), output: Settings },
+  'presets:list': { input: z.void(), output: z.array(Preset) },
+  'presets:create': { input: Preset.pick({ name: true, systemPrompt: true }).strict(), output: Preset },
+  'presets:update': { input: Preset.pick({ name: true, systemPrompt: true }).partial().extend({ id }).strict(), output: Preset },
+  /** Conversations that had picked it fall back to the global system prompt. */
+  'presets:delete': { input: z.object({ id }), output: z.void() },
+  'conversations:params': { input: z.object({ id }), output: ConversationParams },
+  /** A partial update: absent keys stay; null resets a key to inherit. */
+  'conversations:setParams': {
+    input: z
+      .object({
+        id,
+        presetId: id.nullable().optional(),
+        systemPrompt: z.string().max(20_000).nullable().optional(),
+        sampling: SamplingParams.partial().strict().optional(),
+      })
+      .strict(),
+    output: ConversationParams,
+  },
 } satisfies Record<CallChannel, { input: z.ZodType; output: z.ZodType }>;
 
 export const ChatDelta = z.object({

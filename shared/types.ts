@@ -38,6 +38,13 @@ export const Message = z.object({
   /** How long it thought (ms), until the answer began or the stop; null when it did not think. */
   thoughtMs: z.number().int().nullable(),
   createdAt: z.number().int(),
+  /**
+   * Messages form a tree: the message this one follows (null for a conversation's first). Edits and regenerations
+   * are siblings under one parent. Absent on messages not read from the database (imports, exports).
+   */
+  parentId: z.string().nullable().optional(),
+  /** Where this message stands among its siblings (0-based) and how many there are: the chat's `< 2/3 >`. */
+  branch: z.object({ index: z.number().int().nonnegative(), count: z.number().int().positive() }).optional(),
 });
 export type Message = z.infer<typeof Message>;
 
@@ -185,3 +192,48 @@ export const AppInfo = z.object({
   notices: z.array(z.object({ kind: z.enum(['database-recovered']), message: z.string() })).optional(),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
+
+/** A named system prompt, picked per conversation. */
+export const Preset = z.object({
+  id: z.string(),
+  name: z.string().trim().min(1).max(100),
+  systemPrompt: z.string().max(20_000),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+export type Preset = z.infer<typeof Preset>;
+
+/**
+ * A conversation's sampling overrides; null: inherit the global setting (temperature, max tokens) or the engine's
+ * default (the rest). Ranges are node-llama-cpp's.
+ */
+export const SamplingParams = z.object({
+  temperature: z.number().min(0).max(2).nullable(),
+  topP: z.number().min(0).max(1).nullable(),
+  topK: z.number().int().min(0).max(100_000).nullable(),
+  minP: z.number().min(0).max(1).nullable(),
+  repeatPenalty: z.number().min(0).max(10).nullable(),
+  /** 0: until the model stops or the context is full. */
+  maxTokens: z.number().int().min(0).max(1_000_000).nullable(),
+  seed: z.number().int().min(0).max(4_294_967_295).nullable(),
+});
+export type SamplingParams = z.infer<typeof SamplingParams>;
+
+export const NO_SAMPLING_OVERRIDES: SamplingParams = {
+  temperature: null,
+  topP: null,
+  topK: null,
+  minP: null,
+  repeatPenalty: null,
+  maxTokens: null,
+  seed: null,
+};
+
+/** What a conversation chose: a preset (or none), a system prompt of its own (null: the preset's or the global one), sampling. */
+export const ConversationParams = z.object({
+  conversationId: z.string(),
+  presetId: z.string().nullable(),
+  systemPrompt: z.string().max(20_000).nullable(),
+  sampling: SamplingParams,
+});
+export type ConversationParams = z.infer<typeof ConversationParams>;

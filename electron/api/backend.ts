@@ -3,11 +3,14 @@ import { join } from 'node:path';
 import type { AppInfo } from '../../shared/types';
 import { AnswerRunner } from '../chat/answerRunner';
 import { watchTitles } from '../chat/autoTitle';
-import { LocalChatBackend } from '../chat/chatBackend';
+import { type ChatBackend, LocalChatBackend } from '../chat/chatBackend';
+import { bindChatSettings, ChatSettings } from '../chat/chatSettings';
 import { ContextMeter } from '../chat/contextMeter';
 import { ConversationsService } from '../chat/conversationsService';
 import { ConversationsRepo } from '../chat/conversationsRepo';
 import { MessagesRepo } from '../chat/messagesRepo';
+import { PresetsRepo } from '../chat/presetsRepo';
+import { PresetsService } from '../chat/presetsService';
 import { SearchRepo } from '../chat/searchRepo';
 import { openDatabase } from '../db/open';
 import { InferenceHost, type HostOptions, type WorkerSpawner } from '../inference/host';
@@ -31,6 +34,8 @@ export interface BackendOptions {
   flushMs?: number;
   /** The inference process's heartbeat (tests shorten the hang deadline). */
   hostOptions?: HostOptions;
+  /** What answers are written with; the local engine unless given (bench/chatReplay.mts replays a prepared text). */
+  chatBackend?: ChatBackend;
 }
 
 export interface Backend {
@@ -60,6 +65,8 @@ export function createBackend(o: BackendOptions): Backend {
   models = new ModelsService(scheduler, host, settings, { modelsDir: o.modelsDir, threads: o.threads });
   const conversationsRepo = new ConversationsRepo(db);
   const messagesRepo = new MessagesRepo(db);
+  const presetsRepo = new PresetsRepo(db);
+  bindChatSettings(settings, new ChatSettings(settings, presetsRepo));
   const modelsService = models;
   const meter = new ContextMeter({ conversations: conversationsRepo, messages: messagesRepo, settings, host, scheduler });
   const answers = new AnswerRunner({
@@ -67,7 +74,7 @@ export function createBackend(o: BackendOptions): Backend {
     messages: messagesRepo,
     settings,
     events,
-    backend: new LocalChatBackend(scheduler),
+    backend: o.chatBackend ?? new LocalChatBackend(scheduler),
     resolveModel: () => modelsService.resolveForChat(),
     checkFits: (conversationId, text) => meter.checkFits(conversationId, text),
     loadedModel: () => host.loaded('chat'),
@@ -99,6 +106,7 @@ export function createBackend(o: BackendOptions): Backend {
     meter,
     models: modelsService,
     settings,
+    presets: new PresetsService({ presets: presetsRepo, conversations: conversationsRepo }),
     host,
     ...(o.pickFile ? { pickFile: o.pickFile } : {}),
   });

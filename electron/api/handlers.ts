@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { AnswerRunner } from '../chat/answerRunner';
 import type { ContextMeter } from '../chat/contextMeter';
 import type { ConversationsService } from '../chat/conversationsService';
+import type { PresetsService } from '../chat/presetsService';
 import type { InferenceHost } from '../inference/host';
 import type { ModelsService } from '../models/modelsService';
 import type { SettingsService } from '../settings/settingsService';
@@ -22,6 +23,7 @@ export interface HandlerDeps {
   meter: ContextMeter;
   models: ModelsService;
   settings: SettingsService;
+  presets: PresetsService;
   host: InferenceHost;
   /** A native "open file" dialog, where the shell has one (desktop). */
   pickFile?: () => Promise<string | null>;
@@ -31,7 +33,7 @@ export function createHandlers(d: HandlerDeps): HandlerTable {
   return {
     'app:getInfo': () => d.info,
     'conversations:list': () => d.conversations.list(),
-    'conversations:get': ({ id }) => d.conversations.get(id),
+    'conversations:get': ({ id, ...page }) => d.conversations.get(id, page),
     'conversations:create': () => d.conversations.create(),
     'conversations:rename': ({ id, title }) => d.conversations.rename(id, title),
     'conversations:delete': ({ id }) => d.conversations.remove(id),
@@ -44,6 +46,11 @@ export function createHandlers(d: HandlerDeps): HandlerTable {
     'chat:stop': ({ streamId }) => d.answers.stop(streamId),
     'chat:active': () => d.answers.active(),
     'chat:measure': ({ conversationId, draft }) => d.meter.measure(conversationId, draft),
+    'chat:edit': (input) => d.answers.edit(input),
+    'chat:regenerate': (input) => d.answers.regenerate(input),
+    'chat:continue': (input) => d.answers.continue(input),
+    'messages:delete': ({ messageId }) => d.answers.deleteMessage(messageId),
+    'messages:switchBranch': ({ messageId, direction }) => d.answers.switchBranch(messageId, direction),
     'models:list': () => d.models.list(),
     'models:add': ({ path }) => d.models.add(path),
     'models:pickFile': async () => {
@@ -55,6 +62,12 @@ export function createHandlers(d: HandlerDeps): HandlerTable {
     'engine:get': () => d.host.getState(),
     'settings:get': () => d.settings.get(),
     'settings:update': (patch) => d.settings.update(stripUndefined(patch)),
+    'presets:list': () => d.presets.list(),
+    'presets:create': (input) => d.presets.create(input),
+    'presets:update': (input) => d.presets.update(input),
+    'presets:delete': ({ id }) => d.presets.remove(id),
+    'conversations:params': ({ id }) => d.presets.params(id),
+    'conversations:setParams': ({ id, ...patch }) => d.presets.setParams(id, patch),
   };
 }
 

@@ -24,6 +24,13 @@ export interface ConversationsDeps {
 
 const NOT_FOUND = 'That conversation does not exist.';
 
+/** Which messages `get` returns: see the `conversations:get` contract. */
+export interface MessagePage {
+  limit?: number | undefined;
+  before?: string | undefined;
+  since?: string | undefined;
+}
+
 /** A file name made of the title's letters and digits. */
 const fileStem = (title: string): string =>
   title
@@ -47,10 +54,23 @@ export class ConversationsService {
     return this.deps.conversations.list();
   }
 
-  get(id: string): ConversationWithMessages {
+  /**
+   * A conversation with its current branch's messages, oldest first: all of them, or a page of them (see the
+   * `conversations:get` contract). A message id that is not on the branch is NOT_FOUND.
+   */
+  get(id: string, page: MessagePage = {}): ConversationWithMessages & { hasMore: boolean } {
     const c = this.deps.conversations.get(id);
     if (!c) throw new AppError('NOT_FOUND', NOT_FOUND);
-    return { ...c, messages: this.deps.messages.list(id) };
+    // The branch's ids are read whole (cheap) and cut here; only the page's rows are read.
+    const all = this.deps.messages.listIds(id);
+    const at = (messageId: string): number => {
+      const i = all.indexOf(messageId);
+      if (i < 0) throw new AppError('NOT_FOUND', 'That message is not in this conversation.');
+      return i;
+    };
+    const end = page.before === undefined ? all.length : at(page.before);
+    const start = page.since !== undefined ? Math.min(at(page.since), end) : page.limit !== undefined ? Math.max(0, end - page.limit) : 0;
+    return { ...c, messages: this.deps.messages.listSome(all.slice(start, end)), hasMore: start > 0 };
   }
 
   create(title = 'New chat'): Conversation {

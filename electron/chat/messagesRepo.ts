@@ -66,11 +66,12 @@ const PLACED = `m.*,
  * The current branch of a conversation: from its active root down through each message's active child, each
  * step one lookup in messages_by_parent.
  */
-const BRANCH = `WITH RECURSIVE branch(id, depth) AS (
+/** The current branch: the active first message, then each message's active reply (exported for its plan test). */
+export const BRANCH = `WITH RECURSIVE branch(id, depth) AS (
     SELECT id, 0 FROM messages WHERE conversation_id = @c AND parent_id IS NULL AND active = 1
     UNION ALL
     SELECT m.id, b.depth + 1 FROM branch b
-      JOIN messages m ON m.conversation_id = @c AND m.parent_id = b.id AND m.active = 1
+      JOIN messages m INDEXED BY messages_children ON m.parent_id = b.id AND m.active = 1
   )`;
 
 export const EMPTY_STATS: MessageStats = {
@@ -112,6 +113,8 @@ export class MessagesRepo {
       list: db.prepare<{ c: string }, PlacedRow>(
         `${BRANCH} SELECT ${PLACED} FROM branch b JOIN messages m ON m.id = b.id ORDER BY b.depth`,
       ),
+      branchIds: db.prepare<{ c: string }, { id: string }>(`${BRANCH} SELECT id FROM branch ORDER BY depth`),
+      some: db.prepare<[string], PlacedRow>(`SELECT ${PLACED} FROM messages m WHERE m.id IN (SELECT value FROM json_each(?))`),
       leaf: db.prepare<{ c: string }, { id: string }>(`${BRANCH} SELECT id FROM branch ORDER BY depth DESC LIMIT 1`),
       get: db.prepare<[string], PlacedRow>(`SELECT ${PLACED} FROM messages m WHERE m.id = ?`),
       path: db.prepare<[string], MessageRow>(`
@@ -129,7 +132,7 @@ export class MessagesRepo {
         WITH RECURSIVE sub(id) AS (
           SELECT id FROM messages WHERE id = ?
           UNION ALL
-          SELECT m.id FROM sub JOIN messages m ON m.parent_id = sub.id
+          SELECT m.id FROM sub JOIN messages m INDEXED BY messages_children ON m.parent_id = sub.id
         )
         DELETE FROM messages WHERE id IN (SELECT id FROM sub)`),
       reopen: db.prepare<[string]>("UPDATE messages SET status = 'streaming', error = NULL WHERE id = ?"),
@@ -169,6 +172,17 @@ export class MessagesRepo {
   /** The messages of the conversation's current branch, oldest first, each with its place among its siblings. */
   list(conversationId: string): Message[] {
     return this.stmts.list.all({ c: conversationId }).map(toMessage);
+  }
+
+  /** The ids of the conversation's current branch, oldest first: cheap, so a page can be cut before rows are read. */
+  listIds(conversationId: string): string[] {
+    return this.stmts.branchIds.all({ c: conversationId }).map((r) => r.id);
+  }
+
+  /** These messages, in the order given. */
+  listSome(ids: readonly string[]): Message[] {
+    const byId = new Map(this.stmts.some.all(JSON.stringify(ids)).map((r) => [r.id, toMessage(r)]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
   /** The last message of the conversation's current branch; null when it has none. */

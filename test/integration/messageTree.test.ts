@@ -127,7 +127,7 @@ describe('branches: edit, regenerate, step between versions, delete, continue', 
     await expect(call(backend, 'chat:continue', { messageId: sent.userMessage!.id })).rejects.toMatchObject({ code: 'BAD_INPUT' });
 
     await call(backend, 'settings:update', { maxTokens: 6 });
-    seen = [];
+    seen.length = 0;
     const more = await call<Started>(backend, 'chat:continue', { messageId: sent.assistantMessage.id });
     expect(more.streamId).toBe(sent.assistantMessage.id);
     const end = await ended(more.streamId);

@@ -21,6 +21,8 @@ export const messageTree: Migration = {
         ORDER BY p.seq DESC LIMIT 1
       );
       CREATE INDEX messages_by_parent ON messages(conversation_id, parent_id, seq);
+      -- Each step down a branch, and down a subtree being deleted, looks up a message's replies by parent alone.
+      CREATE INDEX messages_children ON messages(parent_id, active);
     `);
   },
 };

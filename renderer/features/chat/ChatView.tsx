@@ -1,17 +1,21 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Fragment, useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { firstInView } from '../../../shared/context';
 import type { EngineState, Settings } from '../../../shared/types';
 import { ApiError, call } from '../../api/client';
 import { queryKeys } from '../../api/queryKeys';
-import { useJumpToMessage } from '../conversations/jumpToMessage';
+import { useJumpTarget, useJumpToMessage } from '../conversations/jumpToMessage';
 import { useEscapeToStop } from '../conversations/shortcuts';
 import { MODEL_PICKER_ID } from '../models/ModelPicker';
 import { Composer, type ComposerError } from './Composer';
 import { ContextMeter } from './ContextMeter';
-import { MessageItem } from './MessageItem';
+import { fetchLoaded, loadOlder } from './messagePages';
 import { streamStore } from './streamStore';
 import { useFollowBottom } from './useFollowBottom';
+import { VirtualMessages } from './VirtualMessages';
+
+/** How close to the top (px) the reader scrolls before older messages load. */
+const LOAD_AT_PX = 600;
 
 interface Props {
   conversationId: string | null;
@@ -25,7 +29,8 @@ export function ChatView({ conversationId, onConversation, engine, settings }: P
   const [error, setError] = useState<ComposerError | null>(null);
   const conversation = useQuery({
     queryKey: queryKeys.conversation(conversationId ?? ''),
-    queryFn: () => call('conversations:get', { id: conversationId! }),
+    // The newest page first; older ones as the reader scrolls up (messagePages.ts).
+    queryFn: () => fetchLoaded(qc, conversationId!),
     enabled: !!conversationId,
   });
   const messages = conversationId ? (conversation.data?.messages ?? []) : [];
@@ -39,8 +44,39 @@ export function ChatView({ conversationId, onConversation, engine, settings }: P
     (onChange: () => void) => (streamingId ? streamStore.subscribe(streamingId, onChange) : () => undefined),
     [streamingId],
   );
-  const { onScroll } = useFollowBottom(scroller, subscribe, messages.length);
-  // A search result opened here scrolls to its message (after the scroll to the end above).
+  const { onScroll: followScroll, release } = useFollowBottom(scroller, subscribe, `${conversationId}:${messages.at(-1)?.id}`);
+  const hasMore = conversationId ? !!conversation.data?.hasMore : false;
+  const loading = useRef(false);
+  const loadMore = useCallback(
+    (since?: string) => {
+      if (!conversationId || loading.current) return;
+      loading.current = true;
+      void loadOlder(qc, conversationId, since)
+        .catch(() => undefined)
+        .finally(() => {
+          loading.current = false;
+        });
+    },
+    [qc, conversationId],
+  );
+  const onScroll = (): void => {
+    followScroll();
+    const el = scroller.current;
+    if (el && hasMore && el.scrollTop < LOAD_AT_PX) loadMore();
+  };
+  // A search result opened here scrolls to its message (after the scroll to the end above). A message older
+  // than the loaded ones is loaded first, with everything after it, so the list stays one piece.
+  const jumpTarget = useJumpTarget();
+  const targetLoaded = jumpTarget !== null && messages.some((m) => m.id === jumpTarget);
+  const tried = useRef('');
+  useEffect(() => {
+    if (!jumpTarget || !conversationId || !hasMore || targetLoaded || tried.current === `${conversationId}:${jumpTarget}`) return;
+    tried.current = `${conversationId}:${jumpTarget}`;
+    loadMore(jumpTarget);
+  }, [jumpTarget, conversationId, hasMore, targetLoaded, loadMore]);
+  useEffect(() => {
+    if (targetLoaded) release();
+  }, [targetLoaded, release]);
   useJumpToMessage(
     scroller,
     messages.map((m) => m.id),
@@ -85,24 +121,14 @@ export function ChatView({ conversationId, onConversation, engine, settings }: P
         aria-busy={!!streamingMessage}
         aria-label="Messages"
       >
-        {messages.length === 0 && (
+        {messages.length === 0 ? (
           <div className="empty">
             <h2>{conversationId ? 'No messages yet' : 'Start a new chat'}</h2>
             <p>Everything stays on this machine: the model runs here and chats are saved here.</p>
           </div>
+        ) : (
+          <VirtualMessages scroller={scroller} messages={messages} viewStart={viewStart} keep={targetLoaded ? jumpTarget : null} />
         )}
-        {messages.map((m) => (
-          <Fragment key={m.id}>
-            {m.id === viewStart && (
-              <div className="context-marker" role="note" data-testid="context-marker">
-                Messages above this line had left the model&apos;s view when it wrote its last answer
-              </div>
-            )}
-            <div className="message-anchor" data-message-id={m.id}>
-              <MessageItem message={m} />
-            </div>
-          </Fragment>
-        ))}
       </div>
       <Composer
         hint={hint}

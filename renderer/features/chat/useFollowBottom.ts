@@ -1,4 +1,4 @@
-import { useEffect, useRef, type RefObject } from 'react';
+import { useCallback, useEffect, useRef, type RefObject } from 'react';
 
 const NEAR_END_PX = 40;
 const INTENT_MS = 800;
@@ -13,7 +13,7 @@ export function useFollowBottom(
   scroller: RefObject<HTMLElement | null>,
   subscribe: ((onChange: () => void) => () => void) | null,
   resetKey: unknown,
-): { onScroll: () => void } {
+): { onScroll: () => void; release: () => void } {
   const stick = useRef(true);
   const intentAt = useRef(-Infinity);
   const ours = useRef(-1);
@@ -37,14 +37,25 @@ export function useFollowBottom(
     for (const e of events) el.addEventListener(e, intent, { passive: true });
     follow();
     const off = subscribe?.(follow);
+    // A virtual list measures its rows after they render, so its height settles a frame or two after a
+    // change: follow that too.
+    const resized = new ResizeObserver(follow);
+    if (el.firstElementChild) resized.observe(el.firstElementChild);
     return () => {
       off?.();
+      resized.disconnect();
       cancelAnimationFrame(frame);
       for (const e of events) el.removeEventListener(e, intent);
     };
   }, [scroller, subscribe, resetKey]);
 
+  /** Stops following until the reader scrolls back to the end (a jump to a message elsewhere). */
+  const release = useCallback(() => {
+    stick.current = false;
+  }, []);
+
   return {
+    release,
     onScroll: () => {
       const el = scroller.current;
       if (!el || Math.abs(el.scrollTop - ours.current) < 2 || performance.now() - intentAt.current > INTENT_MS) return;

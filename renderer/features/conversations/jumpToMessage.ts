@@ -15,6 +15,9 @@ const subscribe = (l: () => void): (() => void) => {
   return () => listeners.delete(l);
 };
 
+/** The message a jump is waiting for, if any (the chat view loads it when it is not loaded yet). */
+export const useJumpTarget = (): string | null => useSyncExternalStore(subscribe, () => target);
+
 /** How long a message found by search stays marked after the jump. */
 const MARK_MS = 2000;
 
