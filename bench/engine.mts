@@ -15,12 +15,11 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { getLlama, LlamaChat, LlamaChatSession, type ChatHistoryItem } from 'node-llama-cpp';
 import type { ChatEnd } from '../shared/contract';
-import { createBackend, type Backend } from '../electron/api/backend';
-import { dispatch } from '../electron/api/dispatch';
-import { forkSpawner } from '../electron/inference/forkSpawner';
+import type { Backend } from '../electron/api/backend';
 import type { GpuChoice } from '../electron/inference/protocol';
 import { writeTinyModel, type TinyModelSize } from '../electron/lib/tinyModel';
-import { ROOT, tempDir, WORKER_PATH } from '../test/helpers/fixtures';
+import { callHandler, startBackend } from '../test/helpers/backend';
+import { ROOT, tempDir } from '../test/helpers/fixtures';
 
 const SIZE = (process.env.ENGINE_SIZE ?? '28m') as TinyModelSize;
 const GPU = (process.env.ENGINE_GPU ?? 'off') as GpuChoice;
@@ -43,20 +42,8 @@ interface Hearth {
 }
 
 async function hearth(dir: string, modelsDir: string, model: string, settings: Record<string, unknown>): Promise<Hearth> {
-  const backend = createBackend({
-    dataDir: dir,
-    modelsDir,
-    spawner: forkSpawner(WORKER_PATH),
-    gpu: GPU,
-    threads: THREADS,
-    shell: 'headless',
-    version: 'bench',
-  });
-  const call = async (channel: string, input?: unknown): Promise<unknown> => {
-    const r = await dispatch(backend.handlers, channel, input);
-    if (!r.ok) throw new Error(r.error.message);
-    return r.value;
-  };
+  const backend = startBackend(dir, [], { dataDir: dir, modelsDir, gpu: GPU, threads: THREADS, version: 'bench' });
+  const call = (channel: string, input?: unknown): Promise<unknown> => callHandler(backend, channel, input);
   await call('settings:update', { temperature: 0, systemPrompt: SYSTEM, ...settings });
   await call('models:add', { path: model });
   const state = (await call('models:load', { path: model })) as { status: string };

@@ -84,6 +84,7 @@ describe('the data folder', () => {
     const fd = openSync(file, 'r+');
     for (const p of hit) writeSync(fd, Buffer.alloc(4096, 0x41), 0, 4096, (p.pageno - 1) * 4096);
     closeSync(fd);
+    const damaged = readFileSync(file);
 
     const server = await serve(data, models);
     const client = await wsClient(server.port, server.token);
@@ -91,9 +92,12 @@ describe('the data folder', () => {
     const conversation = await client.call<{ title: string; messages: unknown[] }>('conversations:get', { id: 'c1' });
     client.close();
 
-    const [moved] = readdirSync(data).filter((f) => /^hearth\.db\.corrupt-[\dT-]+Z$/.test(f));
-    expect(moved).toBeDefined();
-    expect(info.notices).toEqual([{ kind: 'database-recovered', message: expect.stringContaining(join(data, moved!)) }]);
+    const corrupt = readdirSync(data).filter((f) => /^hearth\.db\.corrupt-[\dT-]+Z$/.test(f));
+    // Exactly one file moved aside, whole: the damaged database is kept, never emptied or deleted.
+    expect(corrupt).toHaveLength(1);
+    const moved = corrupt[0]!;
+    expect(readFileSync(join(data, moved)).equals(damaged)).toBe(true);
+    expect(info.notices).toEqual([{ kind: 'database-recovered', message: expect.stringContaining(join(data, moved)) }]);
     expect(info.notices![0]!.message).toContain(`1 conversation, ${200 - hit[0]!.ncell - hit[1]!.ncell} messages`);
     expect(conversation.title).toBe('Kept chat');
     expect(conversation.messages).toHaveLength(200 - hit[0]!.ncell - hit[1]!.ncell);

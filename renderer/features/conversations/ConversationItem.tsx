@@ -78,6 +78,12 @@ export function ConversationItem({ conversation, selected, onSelect, onRename, o
     }
   };
 
+  const errorLine = error && (
+    <div className="picker-error" role="alert">
+      {error}
+    </div>
+  );
+
   if (mode === 'rename') {
     return (
       <li className="conversation-row editing">
@@ -93,11 +99,7 @@ export function ConversationItem({ conversation, selected, onSelect, onRename, o
           onKeyDown={onKey}
           onBlur={() => void save()}
         />
-        {error && (
-          <div className="picker-error" role="alert">
-            {error}
-          </div>
-        )}
+        {errorLine}
       </li>
     );
   }
@@ -119,11 +121,7 @@ export function ConversationItem({ conversation, selected, onSelect, onRename, o
             Cancel
           </button>
         </div>
-        {error && (
-          <div className="picker-error" role="alert">
-            {error}
-          </div>
-        )}
+        {errorLine}
       </li>
     );
   }
@@ -150,11 +148,7 @@ export function ConversationItem({ conversation, selected, onSelect, onRename, o
             Cancel
           </button>
         </div>
-        {error && (
-          <div className="picker-error" role="alert">
-            {error}
-          </div>
-        )}
+        {errorLine}
       </li>
     );
   }
