@@ -23,7 +23,8 @@ beforeAll(async () => {
     '--data-dir',
     join(t.dir, 'data'),
     '--models-dir',
-    join(t.dir, 'models'),
+    // A long folder name: the picker says "No models in <folder>", and the engine status must still show beside it.
+    join(t.dir, `models-${'long-folder-name-'.repeat(6)}`),
     '--threads',
     '1',
     '--gpu',
