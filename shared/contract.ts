@@ -12,12 +12,12 @@ import {
   Message,
   MessageStats,
   MessageStatus,
-  ModelFile,
   Preset,
   SamplingParams,
   SearchHit,
   Settings,
 } from './types';
+import { CatalogEntry, Download, FitEstimate, HubModel, HubRepoFiles, LibraryModel, MachineReport, ModelLoadSettings } from './models';
 
 /**
  * Every channel, declared once: input and output schemas for calls, payload schemas for events.
@@ -137,16 +137,68 @@ export const calls = {
     input: z.object({ messageId: id, direction: z.enum(['previous', 'next']) }),
     output: z.object({ messageId: id }),
   },
-  'models:list': { input: z.void(), output: z.array(ModelFile) },
-  'models:add': { input: z.object({ path }), output: ModelFile },
+  /** The library: the models folder (split GGUFs as one model) and files the user opened, with cached metadata. */
+  'models:list': { input: z.void(), output: z.array(LibraryModel) },
+  /** Remembers a GGUF file outside the models folder (a file dialog, or a file dropped on the window). */
+  'models:add': { input: z.object({ path }), output: LibraryModel },
   'models:pickFile': { input: z.void(), output: z.object({ path: z.string().nullable() }) },
+  /** Deletes a model's file (every part) from the models folder, or forgets an opened file; unloads it first. */
+  'models:delete': { input: z.object({ path, whileAnswering: SwitchPolicy.optional() }), output: z.void() },
+  /** Changes a model's load settings (a partial update); a loaded model reloads with them at its next answer. */
+  'models:settings': {
+    input: z.object({ path, settings: ModelLoadSettings.partial().strict() }).strict(),
+    output: LibraryModel,
+  },
+  /** Where models are kept; null: the default folder. */
+  'models:setFolder': { input: z.object({ path: path.nullable() }), output: z.object({ modelsDir: z.string() }) },
+  /** How a library model fits this machine at a context size (its own setting, else the global one). */
+  'models:fit': { input: z.object({ path, contextSize: z.number().int().min(0).max(1_048_576).optional() }), output: FitEstimate },
   /** Answers being written finish first ('wait', the default) or are stopped, each saying why ('stop'). */
   'models:load': { input: z.object({ path, whileAnswering: SwitchPolicy.optional() }), output: EngineState },
   'models:unload': { input: z.object({ whileAnswering: SwitchPolicy.optional() }).optional(), output: EngineState },
+  /** The curated catalog, optionally only models whose licence allows commercial use. */
+  'catalog:list': { input: z.object({ commercialOnly: z.boolean().optional() }).optional(), output: z.array(CatalogEntry) },
+  /** GGUF repositories on the Hub matching a query. */
+  'hub:search': {
+    input: z.object({
+      query: z.string().trim().max(200),
+      commercialOnly: z.boolean().optional(),
+      kind: z.enum(['chat', 'embedding']).optional(),
+    }),
+    output: z.array(HubModel),
+  },
+  /** A repository's GGUF files with quantization, hash, quality note and fit at a context size; one is recommended. */
+  'hub:files': {
+    input: z.object({ repo: z.string().min(3).max(200), contextSize: z.number().int().min(0).max(1_048_576).optional() }),
+    output: HubRepoFiles,
+  },
+  /** Stores (or, with null, forgets) a Hugging Face token for gated repositories. It is never sent back. */
+  'hub:setToken': { input: z.object({ token: z.string().trim().min(1).max(500).nullable() }), output: z.object({ hasToken: z.boolean() }) },
+  'hub:tokenStatus': { input: z.void(), output: z.object({ hasToken: z.boolean() }) },
+  /**
+   * Queues a download of one quantization (every part of a split file). Main lists the repository again at the
+   * revision for sizes and hashes: nothing but the names comes from the caller.
+   */
+  'downloads:start': {
+    input: z.object({ repo: z.string().min(3).max(200), revision: z.string().min(1).max(100), file: z.string().min(1).max(1000) }),
+    output: Download,
+  },
+  'downloads:list': { input: z.void(), output: z.array(Download) },
+  'downloads:pause': { input: z.object({ id }), output: Download },
+  'downloads:resume': { input: z.object({ id }), output: Download },
+  /** Stops a download and deletes its partial file. */
+  'downloads:cancel': { input: z.object({ id }), output: Download },
+  /** Forgets a finished, failed or cancelled download in the list (the model stays). */
+  'downloads:dismiss': { input: z.object({ id }), output: z.void() },
+  /** The GPU doctor: backend, devices, VRAM, RAM, bandwidth, disk, and which backends failed and why. */
+  'system:report': { input: z.void(), output: MachineReport },
   'engine:get': { input: z.void(), output: EngineState },
   'settings:get': { input: z.void(), output: Settings },
   // Which model is selected, and which files were opened, change only through models:* (which check the path).
-  'settings:update': { input: Settings.omit({ addedModelPaths: true, selectedModelPath: true }).partial().strict(), output: Settings },
+  'settings:update': {
+    input: Settings.omit({ addedModelPaths: true, selectedModelPath: true, modelsFolder: true }).partial().strict(),
+    output: Settings,
+  },
   'presets:list': { input: z.void(), output: z.array(Preset) },
   'presets:create': { input: Preset.pick({ name: true, systemPrompt: true }).strict(), output: Preset },
   'presets:update': { input: Preset.pick({ name: true, systemPrompt: true }).partial().extend({ id }).strict(), output: Preset },
@@ -200,6 +252,10 @@ export const events = {
   'settings:changed': Settings,
   'engine:state': EngineState,
   'conversations:changed': z.object({ conversationId: id.nullable() }),
+  /** A download moved on: progress (about twice a second), or a change of status. */
+  'downloads:progress': Download,
+  /** The library changed: a model was added, downloaded, deleted, or its settings or metadata changed. */
+  'models:changed': z.object({}),
 } satisfies Record<EventChannel, z.ZodType>;
 
 export type CallInput<C extends CallChannel> = z.input<(typeof calls)[C]['input']>;

@@ -11,6 +11,9 @@ export const ERROR_CODES = [
   'ENGINE_CRASHED',
   'ENGINE_UNAVAILABLE',
   'UNSUPPORTED',
+  /** A download or Hub request failed: the network, the server, or a file that did not match its hash. */
+  'NETWORK',
+  'NO_SPACE',
   'INTERNAL',
 ] as const;
 

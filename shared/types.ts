@@ -162,8 +162,12 @@ export const Settings = z.object({
   theme: z.enum(['system', 'light', 'dark']),
   /** CPU threads for generation; 0: chosen from the model's size and this machine's cores. */
   threads: z.number().int().min(0).max(256),
+  /** Minutes without an answer after which the chat model is unloaded to give its memory back; 0: never. */
+  idleUnloadMinutes: z.number().int().min(0).max(1440),
   selectedModelPath: z.string().nullable(),
   addedModelPaths: z.array(z.string()),
+  /** Where models are kept; null: the default folder. Changed through models:setFolder. */
+  modelsFolder: z.string().nullable(),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -177,8 +181,10 @@ export const DEFAULT_SETTINGS: Settings = {
   contextOverflow: 'dropOldest',
   theme: 'system',
   threads: 0,
+  idleUnloadMinutes: 30,
   selectedModelPath: null,
   addedModelPaths: [],
+  modelsFolder: null,
 };
 
 export const AppInfo = z.object({

@@ -16,6 +16,9 @@ import { openDatabase } from '../db/open';
 import { InferenceHost, type HostOptions, type WorkerSpawner } from '../inference/host';
 import type { GpuChoice } from '../inference/protocol';
 import { EventBus } from '../lib/events';
+import { DoctorService } from '../models/doctor/doctorService';
+import { DownloadsService } from '../models/download/downloadsService';
+import { HubService } from '../models/hub/hubService';
 import { ModelsService } from '../models/modelsService';
 import { Scheduler } from '../scheduler/scheduler';
 import { SettingsService } from '../settings/settingsService';
@@ -36,6 +39,8 @@ export interface BackendOptions {
   hostOptions?: HostOptions;
   /** What answers are written with; the local engine unless given (bench/chatReplay.mts replays a prepared text). */
   chatBackend?: ChatBackend;
+  /** The Hugging Face Hub's address: HF_ENDPOINT, read by the shell, else https://huggingface.co. */
+  hubUrl?: string;
 }
 
 export interface Backend {
@@ -46,9 +51,14 @@ export interface Backend {
   conversations: ConversationsService;
   answers: AnswerRunner;
   models: ModelsService;
+  hub: HubService;
+  downloads: DownloadsService;
+  doctor: DoctorService;
   settings: SettingsService;
   dispose(deadlineMs?: number): Promise<void>;
 }
+
+export const DEFAULT_HUB_URL = 'https://huggingface.co';
 
 /** Wires the database, the inference host and the services. Used by the desktop main and the headless server. */
 export function createBackend(o: BackendOptions): Backend {
@@ -63,6 +73,24 @@ export function createBackend(o: BackendOptions): Backend {
   let models: ModelsService | null = null;
   const scheduler = new Scheduler(host, { loadOptions: (slot, path) => models!.loadOptions(slot, path) });
   models = new ModelsService(scheduler, host, settings, { modelsDir: o.modelsDir, threads: o.threads });
+  const library = models;
+  const doctor = new DoctorService({ scheduler, modelsDir: () => library.modelsDir() });
+  const hub = new HubService({
+    hubUrl: o.hubUrl ?? DEFAULT_HUB_URL,
+    dataDir: o.dataDir,
+    scheduler,
+    machine: doctor,
+    isDownloaded: (repo, file) => library.isDownloaded(repo, file),
+  });
+  const downloads = new DownloadsService({
+    db,
+    events,
+    hub,
+    library,
+    modelsDir: () => library.modelsDir(),
+    token: () => hub.token(),
+  });
+  downloads.start();
   const conversationsRepo = new ConversationsRepo(db);
   const messagesRepo = new MessagesRepo(db);
   const presetsRepo = new PresetsRepo(db);
@@ -105,6 +133,9 @@ export function createBackend(o: BackendOptions): Backend {
     answers,
     meter,
     models: modelsService,
+    hub,
+    downloads,
+    doctor,
     settings,
     presets: new PresetsService({ presets: presetsRepo, conversations: conversationsRepo }),
     host,
@@ -119,10 +150,13 @@ export function createBackend(o: BackendOptions): Backend {
     conversations,
     answers,
     models: modelsService,
+    hub,
+    downloads,
+    doctor,
     settings,
     dispose: (deadlineMs = 3000) =>
       (disposed ??= (async () => {
-        await Promise.race([answers.stopAll(), new Promise((r) => setTimeout(r, deadlineMs))]);
+        await Promise.race([Promise.all([answers.stopAll(), downloads.dispose()]), new Promise((r) => setTimeout(r, deadlineMs))]);
         await host.dispose(deadlineMs);
         db.close();
       })()),

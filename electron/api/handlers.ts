@@ -8,6 +8,9 @@ import type { ContextMeter } from '../chat/contextMeter';
 import type { ConversationsService } from '../chat/conversationsService';
 import type { PresetsService } from '../chat/presetsService';
 import type { InferenceHost } from '../inference/host';
+import type { DoctorService } from '../models/doctor/doctorService';
+import type { DownloadsService } from '../models/download/downloadsService';
+import type { HubService } from '../models/hub/hubService';
 import type { ModelsService } from '../models/modelsService';
 import type { SettingsService } from '../settings/settingsService';
 
@@ -22,6 +25,9 @@ export interface HandlerDeps {
   answers: AnswerRunner;
   meter: ContextMeter;
   models: ModelsService;
+  hub: HubService;
+  downloads: DownloadsService;
+  doctor: DoctorService;
   settings: SettingsService;
   presets: PresetsService;
   host: InferenceHost;
@@ -57,8 +63,24 @@ export function createHandlers(d: HandlerDeps): HandlerTable {
       if (!d.pickFile) throw new AppError('UNSUPPORTED', 'This window cannot open a file dialog; type the path of the .gguf file instead.');
       return { path: await d.pickFile() };
     },
+    'models:delete': ({ path, whileAnswering }) => d.models.remove(path, whileAnswering),
+    'models:settings': ({ path, settings }) => d.models.setSettings(path, stripUndefined(settings)),
+    'models:setFolder': ({ path }) => d.models.setFolder(path),
+    'models:fit': ({ path, contextSize }) => d.models.fit(path, contextSize),
     'models:load': ({ path, whileAnswering }) => d.models.load(path, whileAnswering),
     'models:unload': (input) => d.models.unload(input?.whileAnswering),
+    'catalog:list': (input) => d.hub.catalog(input?.commercialOnly ?? false),
+    'hub:search': ({ query, ...opts }) => d.hub.search(query, stripUndefined(opts)),
+    'hub:files': ({ repo, contextSize }) => d.hub.files(repo, contextSize),
+    'hub:setToken': ({ token }) => d.hub.setToken(token),
+    'hub:tokenStatus': () => d.hub.tokenStatus(),
+    'downloads:start': ({ repo, revision, file }) => d.downloads.enqueue(repo, revision, file),
+    'downloads:list': () => d.downloads.list(),
+    'downloads:pause': ({ id }) => d.downloads.pause(id),
+    'downloads:resume': ({ id }) => d.downloads.resume(id),
+    'downloads:cancel': ({ id }) => d.downloads.cancel(id),
+    'downloads:dismiss': ({ id }) => d.downloads.dismiss(id),
+    'system:report': () => d.doctor.report(),
     'engine:get': () => d.host.getState(),
     'settings:get': () => d.settings.get(),
     'settings:update': (patch) => d.settings.update(stripUndefined(patch)),

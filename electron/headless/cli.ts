@@ -75,6 +75,8 @@ export async function runHeadless(o: CliOptions, paths: BuiltPaths, extra: { dem
     shell: 'headless',
     version: appVersion(paths),
     spawner: forkSpawner(join(paths.outMain, 'worker.js')),
+    // The Hub's address: a mirror or a test server stands in through HF_ENDPOINT, as with huggingface_hub.
+    ...(process.env.HF_ENDPOINT ? { hubUrl: process.env.HF_ENDPOINT } : {}),
     ...(extra.demo ? { demo: true } : {}),
   });
   const server = await startHeadlessServer({ backend, rendererDir: join(paths.outMain, '../renderer'), port: o.port });

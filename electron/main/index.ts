@@ -40,6 +40,8 @@ function start(): void {
         dataDir,
         modelsDir: join(dataDir, 'models'),
         spawner: utilitySpawner(join(__dirname, 'worker.js')),
+        // The Hub's address: a mirror or a test server stands in through HF_ENDPOINT, as with huggingface_hub.
+        ...(process.env.HF_ENDPOINT ? { hubUrl: process.env.HF_ENDPOINT } : {}),
         gpu: 'auto',
         threads: 0,
         shell: 'desktop',

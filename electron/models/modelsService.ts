@@ -1,7 +1,9 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, isAbsolute, join, resolve } from 'node:path';
 import { AppError } from '../../shared/errors';
-import type { EngineState, ModelFile } from '../../shared/types';
+import { DEFAULT_MODEL_SETTINGS, type FitEstimate, type LibraryModel, type ModelLoadSettings } from '../../shared/models';
+import type { EngineState } from '../../shared/types';
+import type { LibraryRegistrar } from './ports';
 import type { InferenceHost } from '../inference/host';
 import type { LoadOptions, Slot } from '../inference/protocol';
 import type { Scheduler, SwitchPolicy } from '../scheduler/scheduler';
@@ -16,7 +18,7 @@ export interface ModelsOptions {
 const isGguf = (name: string): boolean => extname(name).toLowerCase() === '.gguf';
 
 /** The GGUF files Hearth knows (the models folder, plus files the user opened) and which one answers. */
-export class ModelsService {
+export class ModelsService implements LibraryRegistrar {
   constructor(
     private readonly scheduler: Scheduler,
     private readonly host: InferenceHost,
@@ -27,8 +29,8 @@ export class ModelsService {
     scheduler.select(settings.get().selectedModelPath);
   }
 
-  async list(): Promise<ModelFile[]> {
-    const found = new Map<string, ModelFile>();
+  async list(): Promise<LibraryModel[]> {
+    const found = new Map<string, LibraryModel>();
     for (const path of await scan(this.options.modelsDir, 2)) {
       const file = await describe(path, 'folder');
       if (file) found.set(path, file);
@@ -42,7 +44,7 @@ export class ModelsService {
   }
 
   /** Remembers a GGUF file outside the models folder. */
-  async add(rawPath: string): Promise<ModelFile> {
+  async add(rawPath: string): Promise<LibraryModel> {
     if (!isAbsolute(rawPath)) throw new AppError('BAD_INPUT', 'Give the full path of the .gguf file.');
     const path = resolve(rawPath);
     if (!isGguf(path)) throw new AppError('BAD_INPUT', `${basename(path)} is not a .gguf file.`);
@@ -101,6 +103,33 @@ export class ModelsService {
     );
   }
 
+  async remove(_path: string, _whileAnswering: SwitchPolicy = 'wait'): Promise<void> {
+    throw new AppError('UNSUPPORTED', 'Deleting models is not built yet.');
+  }
+
+  async setSettings(_path: string, _patch: Partial<ModelLoadSettings>): Promise<LibraryModel> {
+    throw new AppError('UNSUPPORTED', 'Model settings are not built yet.');
+  }
+
+  setFolder(_path: string | null): { modelsDir: string } {
+    throw new AppError('UNSUPPORTED', 'Changing the models folder is not built yet.');
+  }
+
+  /** The models folder now. */
+  modelsDir(): string {
+    return this.options.modelsDir;
+  }
+
+  async fit(_path: string, _contextSize: number | undefined): Promise<FitEstimate> {
+    throw new AppError('UNSUPPORTED', 'Fit estimates are not built yet.');
+  }
+
+  registerDownload(_r: Parameters<LibraryRegistrar['registerDownload']>[0]): void {}
+
+  isDownloaded(_repo: string, _file: string): boolean {
+    return false;
+  }
+
   /** Load options for a slot, from the settings; the answers at once are lowered where memory is short. */
   async loadOptions(slot: Slot, path: string): Promise<LoadOptions> {
     const s = this.settings.get();
@@ -131,10 +160,24 @@ export class ModelsService {
   }
 }
 
-async function describe(path: string, source: ModelFile['source']): Promise<ModelFile | null> {
+async function describe(path: string, source: LibraryModel['source']): Promise<LibraryModel | null> {
   try {
     const s = await stat(path);
-    return s.isFile() ? { path, fileName: basename(path), sizeBytes: s.size, source } : null;
+    return s.isFile()
+      ? {
+          path,
+          fileName: basename(path),
+          sizeBytes: s.size,
+          source,
+          parts: 1,
+          meta: null,
+          problem: null,
+          hub: null,
+          sha256: null,
+          license: null,
+          settings: DEFAULT_MODEL_SETTINGS,
+        }
+      : null;
   } catch {
     return null;
   }

@@ -6,6 +6,7 @@ import { messageThoughts } from './0004-message-thoughts';
 import { contextDropped } from './0005-context-dropped';
 import { messageTree } from './0006-message-tree';
 import { presetsSampling } from './0007-presets-sampling';
+import { modelLibrary } from './0008-model-library';
 
 /** Append-only: never edit a shipped migration, add the next number. */
 export const migrations: readonly Migration[] = [
@@ -16,4 +17,5 @@ export const migrations: readonly Migration[] = [
   contextDropped,
   messageTree,
   presetsSampling,
+  modelLibrary,
 ];
