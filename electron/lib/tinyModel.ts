@@ -71,6 +71,7 @@ const T_U32 = 4,
   T_ARR = 9,
   T_U64 = 10;
 const GGML_F32 = 0,
+  GGML_F16 = 1,
   GGML_Q8_0 = 8;
 const ALIGN = 32;
 const FAVOR_DIM = 0;
@@ -290,6 +291,17 @@ function buildVocab(size: number, favor?: string, reasoning = false): { tokens: 
   return { tokens, types, scores };
 }
 
+/** A favoring model keeps its weights small so the held dimension dominates the final norm. */
+const weightScale = (favor: string | undefined): number => (favor ? 0.02 : 0.2);
+
+/** The model's general.name; a LoRA adapter names its base with it too (general.base_model.0.name). */
+function tinyModelName(options: Pick<TinyModelOptions, 'size' | 'favor' | 'reasoning' | 'name'>): string {
+  const { size = '1m', favor, reasoning } = options;
+  return (
+    options.name ?? `Hearth tiny test model (${size}, random weights${favor ? `, favors "${favor}"` : ''}${reasoning ? ', reasons' : ''})`
+  );
+}
+
 /** Builds the GGUF file contents. Byte-identical for the same options. */
 export function buildTinyModel(options: TinyModelOptions = {}): Buffer {
   const size = options.size ?? '1m';
@@ -305,8 +317,7 @@ export function buildTinyModel(options: TinyModelOptions = {}): Buffer {
   if (favor && favorToken < 0) throw new Error(`favored word "${favor}" did not fit in the vocabulary`);
 
   const tensors: Tensor[] = [];
-  // A favoring model keeps the other weights small so the held dimension dominates the final norm.
-  const scale = favor ? 0.02 : 0.2;
+  const scale = weightScale(favor);
   const weights = (name: string, cols: number, rows: number, scale: number, edit?: (v: Float32Array) => void): void => {
     const rand = mulberry32(fnv1a(`${seed}:${name}`));
     const v = new Float32Array(cols * rows);
@@ -345,15 +356,7 @@ export function buildTinyModel(options: TinyModelOptions = {}): Buffer {
 
   const meta: Array<[string, MetaValue]> = [
     ['general.architecture', { t: 'str', v: 'llama' }],
-    [
-      'general.name',
-      {
-        t: 'str',
-        v:
-          options.name ??
-          `Hearth tiny test model (${size}, random weights${favor ? `, favors "${favor}"` : ''}${reasoning ? ', reasons' : ''})`,
-      },
-    ],
+    ['general.name', { t: 'str', v: tinyModelName(options) }],
     ['general.license', { t: 'str', v: options.license ?? 'mit' }],
     ['general.alignment', { t: 'u32', v: ALIGN }],
     ['general.file_type', { t: 'u32', v: 7 }],
@@ -378,6 +381,11 @@ export function buildTinyModel(options: TinyModelOptions = {}): Buffer {
     ['tokenizer.chat_template', { t: 'str', v: reasoning ? REASONING_TEMPLATE : CHATML_TEMPLATE }],
   ];
 
+  return serializeGguf(meta, tensors);
+}
+
+/** GGUF v3: header, metadata, tensor infos, padding to ALIGN, then each tensor's data padded to ALIGN. */
+function serializeGguf(meta: Array<[string, MetaValue]>, tensors: Tensor[]): Buffer {
   const out = new ByteWriter();
   out.push(Buffer.from('GGUF', 'ascii'));
   out.u32(3);
@@ -404,5 +412,135 @@ export function buildTinyModel(options: TinyModelOptions = {}): Buffer {
 /** Writes the model to `file` and returns the path. */
 export function writeTinyModel(file: string, options: TinyModelOptions = {}): string {
   writeFileSync(file, buildTinyModel(options));
+  return file;
+}
+
+/** The weights of a block a LoRA adapter may adapt, by their GGUF names (llama.cpp's LLM_TENSOR names). */
+export const LORA_TARGETS = ['attn_q', 'attn_k', 'attn_v', 'attn_output', 'ffn_gate', 'ffn_up', 'ffn_down'] as const;
+export type LoraTarget = (typeof LORA_TARGETS)[number];
+
+export interface TinyLoraOptions {
+  /** The tiny model it adapts, as given to the model writer: the size sets the shapes, the rest the vocabulary. */
+  base?: Pick<TinyModelOptions, 'size' | 'favor' | 'reasoning' | 'name'>;
+  /** The adapter's rank r: each adapted weight W [in, out] gains B·A with A [in, r] and B [r, out]. Default 8. */
+  rank?: number;
+  /** adapter.lora.alpha: llama.cpp multiplies B·A by scale · alpha / rank (by scale alone when alpha is 0). Default 2·rank. */
+  alpha?: number;
+  /** The blocks it adapts; default all of the base's. */
+  layers?: number[];
+  /** The weights it adapts in each block; default attn_q and attn_v (PEFT's default for llama). */
+  targets?: LoraTarget[];
+  /**
+   * A word of the base's vocabulary that greedy decoding writes instead of the base's favored word when the
+   * adapter is applied at a scale above about 0.5 (below that the base's word still wins). Needs a base that
+   * favors a word: the push reads the residual dimension that base holds constant.
+   */
+  favor?: string;
+  seed?: number;
+  /** The tensors' type: F32 (llama.cpp's converter's default) or F16. */
+  type?: 'f32' | 'f16';
+  /** general.architecture; another than the base's ("qwen2") makes an adapter llama.cpp refuses for it. */
+  architecture?: string;
+  name?: string;
+}
+
+/** How much the adapter's word gains, in logit per unit of the held dimension, at scale 1: twice the base's 50. */
+const LORA_PUSH = 100;
+
+/**
+ * Builds a LoRA adapter GGUF for a tiny model, laid out as llama.cpp's convert_lora_to_gguf.py writes one:
+ * general.type "adapter", adapter.type "lora", adapter.lora.alpha, and for each adapted weight `<name>.lora_a`
+ * [in, r] and `<name>.lora_b` [r, out] (ggml order, row length first). Byte-identical for the same options.
+ */
+export function buildTinyLora(options: TinyLoraOptions = {}): Buffer {
+  const base = options.base ?? {};
+  const shape = SHAPES[base.size ?? '1m'];
+  const { embd, ff } = shape;
+  const rank = options.rank ?? 8;
+  const alpha = options.alpha ?? 2 * rank;
+  const layers = options.layers ?? Array.from({ length: shape.layers }, (_, l) => l);
+  const targets = options.targets ?? ['attn_q', 'attn_v'];
+  const seed = options.seed ?? 42;
+  const type = options.type ?? 'f32';
+  if (!Number.isInteger(rank) || rank < 1 || rank > Math.min(embd, 64))
+    throw new Error(`rank must be a whole number from 1 to ${Math.min(embd, 64)}`);
+  if (!Number.isFinite(alpha) || alpha < 0) throw new Error('alpha must be zero or more');
+  for (const l of layers) {
+    if (!Number.isInteger(l) || l < 0 || l >= shape.layers) throw new Error(`layer ${l} is not in the base model (it has ${shape.layers})`);
+  }
+  for (const t of targets) if (!LORA_TARGETS.includes(t)) throw new Error(`"${t}" is not a weight a LoRA can adapt here`);
+  const favorToken = options.favor ? buildVocab(shape.vocab, base.favor, base.reasoning).tokens.indexOf(`\u2581${options.favor}`) : -1;
+  if (options.favor && !base.favor) throw new Error('an adapter can favor a word only over a base model that favors one');
+  if (options.favor && favorToken < 0) throw new Error(`the word "${options.favor}" is not in the base model's vocabulary`);
+
+  // What B·A adds, once scaled by alpha / rank, is about half the base's weights (in standard deviation): enough
+  // to change what an unbiased model writes. A product of r uniform pairs in ±a has a standard deviation of
+  // sqrt(r)·a²/3, so a follows from the target.
+  const multiplier = alpha ? alpha / rank : 1;
+  const target = weightScale(base.favor) / Math.sqrt(3) / 2;
+  const amplitude = Math.sqrt((3 * target) / (multiplier * Math.sqrt(rank)));
+  const encode = (v: Float32Array): { type: number; data: Buffer } => {
+    if (type === 'f32') return { type: GGML_F32, data: Buffer.from(v.buffer, v.byteOffset, v.byteLength) };
+    const data = Buffer.alloc(v.length * 2);
+    for (let i = 0; i < v.length; i++) data.writeUInt16LE(toHalf(v[i]!), i * 2);
+    return { type: GGML_F16, data };
+  };
+  const tensors: Tensor[] = [];
+  const pair = (weight: string, rows: number, cols: number, fill: (a: Float32Array, b: Float32Array) => void): void => {
+    const a = new Float32Array(rows * rank);
+    const b = new Float32Array(rank * cols);
+    fill(a, b);
+    tensors.push({ name: `${weight}.lora_a`, dims: [rows, rank], ...encode(a) });
+    tensors.push({ name: `${weight}.lora_b`, dims: [rank, cols], ...encode(b) });
+  };
+  const dims: Record<LoraTarget, [number, number]> = {
+    attn_q: [embd, embd],
+    attn_k: [embd, embd],
+    attn_v: [embd, embd],
+    attn_output: [embd, embd],
+    ffn_gate: [embd, ff],
+    ffn_up: [embd, ff],
+    ffn_down: [ff, embd],
+  };
+  for (const l of [...new Set(layers)].sort((x, y) => x - y)) {
+    for (const t of LORA_TARGETS.filter((x) => targets.includes(x))) {
+      const weight = `blk.${l}.${t}.weight`;
+      const [rows, cols] = dims[t];
+      pair(weight, rows, cols, (a, b) => {
+        const rand = mulberry32(fnv1a(`${seed}:lora:${weight}`));
+        for (let i = 0; i < a.length; i++) a[i] = (rand() * 2 - 1) * amplitude;
+        for (let i = 0; i < b.length; i++) b[i] = (rand() * 2 - 1) * amplitude;
+        // Over a favoring base, what writes to the residual stream leaves the held dimension alone, as the base does.
+        if (base.favor && (t === 'attn_output' || t === 'ffn_down')) b.fill(0, FAVOR_DIM * rank, (FAVOR_DIM + 1) * rank);
+      });
+    }
+  }
+  if (favorToken >= 0) {
+    // Rank one of the output head: A reads the held dimension, B writes it to the favored word's logit.
+    pair('output.weight', embd, shape.vocab, (a, b) => {
+      a[FAVOR_DIM] = 1;
+      b[favorToken * rank] = LORA_PUSH / multiplier;
+    });
+  }
+
+  const meta: Array<[string, MetaValue]> = [
+    ['general.architecture', { t: 'str', v: options.architecture ?? 'llama' }],
+    ['general.type', { t: 'str', v: 'adapter' }],
+    [
+      'general.name',
+      { t: 'str', v: options.name ?? `Hearth tiny test LoRA (rank ${rank}${options.favor ? `, favors "${options.favor}"` : ''})` },
+    ],
+    ['general.base_model.count', { t: 'u32', v: 1 }],
+    ['general.base_model.0.name', { t: 'str', v: tinyModelName(base) }],
+    ['adapter.type', { t: 'str', v: 'lora' }],
+    ['adapter.lora.alpha', { t: 'f32', v: alpha }],
+    ['general.quantization_version', { t: 'u32', v: 2 }],
+  ];
+  return serializeGguf(meta, tensors);
+}
+
+/** Writes the adapter to `file` and returns the path. */
+export function writeTinyLora(file: string, options: TinyLoraOptions = {}): string {
+  writeFileSync(file, buildTinyLora(options));
   return file;
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeTinyModel, type TinyModelOptions } from '../../electron/lib/tinyModel';
+import { type TinyLoraOptions, type TinyModelOptions, writeTinyLora, writeTinyModel } from '../../electron/lib/tinyModel';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/[\\/]$/, '');
 export const WORKER_PATH = join(ROOT, 'out/main/worker.js');
@@ -18,4 +18,9 @@ export function tempDir(prefix = 'hearth-test-'): { dir: string; cleanup: () => 
 /** Writes a tiny model into `dir` (see TINY-MODEL in the README) and returns its path. */
 export function tinyModel(dir: string, name: string, options: TinyModelOptions = {}): string {
   return writeTinyModel(join(dir, name), options);
+}
+
+/** Writes a LoRA adapter for a tiny model (its `base` options) into `dir` and returns its path. */
+export function tinyLora(dir: string, name: string, options: TinyLoraOptions = {}): string {
+  return writeTinyLora(join(dir, name), options);
 }
