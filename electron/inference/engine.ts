@@ -1,11 +1,22 @@
-import type { Llama, LlamaEmbeddingContext, LlamaModel, LlamaRankingContext } from 'node-llama-cpp';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { freemem, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import type { Llama, LlamaEmbeddingContext, LlamaModel, LlamaModelOptions, LlamaRankingContext } from 'node-llama-cpp';
 import { AppError } from '../../shared/errors';
+import { writeTinyModel } from '../lib/tinyModel';
 import { ChatSlot } from './chatSlot';
 import { preflightGguf } from './ggufPreflight';
 import { inspectGguf } from './inspect';
 import { Mutex } from './mutex';
 import { nodeLlamaCpp } from './nodeLlamaCpp';
-import type { GenerateEvent, JobResult, ParsedJobInput, Slot, SlotModel } from './protocol';
+import type { Backend, BackendFailure, GenerateEvent, JobResult, ParsedJobInput, Slot, SlotModel } from './protocol';
+
+/** How llama.cpp started in this process: the backend in use, its devices, and the backends that failed first. */
+export interface Startup {
+  backend: Backend;
+  devices: string[];
+  fallbacks: BackendFailure[];
+}
 
 const TEST_MODEL_PREFIX = 'Hearth tiny test model';
 /** Below this many parameters, threads cost more in synchronisation than they add (measured: bench/RESULTS.md). */
@@ -32,6 +43,9 @@ export class Engine {
   constructor(
     private readonly llama: Llama,
     private readonly nativeLog: () => string[],
+    private readonly startup: Startup = { backend: llama.gpu === false ? 'cpu' : llama.gpu, devices: [], fallbacks: [] },
+    /** Says what the engine changed on its own (fewer GPU layers than asked), for the app's log. */
+    private readonly warn: (message: string) => void = () => undefined,
   ) {
     // node-llama-cpp's default is max(cpuMathCores, 4), which oversubscribes small machines.
     llama.maxThreads = llama.cpuMathCores;
@@ -52,7 +66,7 @@ export class Engine {
       const logStart = this.nativeLog().length;
       let model: LlamaModel;
       try {
-        model = await this.llama.loadModel({
+        model = await this.loadFitting({
           modelPath: path,
           gpuLayers: options.gpuLayers,
           defaultContextFlashAttention: options.flashAttention === true,
@@ -165,14 +179,39 @@ export class Engine {
   }
 
   async status(): Promise<JobResult<'status'>> {
-    const [vram, { totalmem, freemem }] = [await this.llama.getVramState(), await import('node:os')];
+    const vram = await this.llama.getVramState();
     return {
       gpu: this.llama.gpu === false ? 'cpu' : this.llama.gpu,
+      backend: this.startup.backend,
+      devices: this.startup.devices,
+      fallbacks: this.startup.fallbacks,
       cpuMathCores: this.llama.cpuMathCores,
       vram: { total: vram.total, free: vram.free },
       ram: { total: totalmem(), free: freemem() },
+      rssBytes: process.memoryUsage().rss,
       slots: [this.chat?.info, this.embedding?.info, this.ranking?.info].filter((s): s is SlotModel => !!s),
     };
+  }
+
+  /**
+   * Loads a model with the GPU layers asked for; when a fixed count (or 'max') no longer fits the free VRAM (a
+   * game took it since the setting was made), loads it again with node-llama-cpp's 'auto', which offloads only
+   * what fits, rather than failing, and says so in the log.
+   */
+  private async loadFitting(options: LlamaModelOptions & { modelPath: string }): Promise<LlamaModel> {
+    const { InsufficientMemoryError } = await nodeLlamaCpp();
+    try {
+      return await this.llama.loadModel(options);
+    } catch (error) {
+      if (!(error instanceof InsufficientMemoryError) || options.gpuLayers === 'auto' || options.gpuLayers === undefined) throw error;
+      const model = await this.llama.loadModel({ ...options, gpuLayers: 'auto' });
+      const asked = options.gpuLayers === 'max' ? 'all' : String(options.gpuLayers);
+      this.warn(
+        `${options.modelPath.split(/[\\/]/).pop()}: ${asked} GPU layers no longer fit the free VRAM (${error.message}), so ` +
+          `${model.gpuLayers} of ${model.fileInsights.totalLayers} layers went to the GPU instead.`,
+      );
+      return model;
+    }
   }
 
   private chatSlot(): ChatSlot {
@@ -214,6 +253,34 @@ export class Engine {
       .slice(-4)
       .map((l) => l.replace(/^\w+: /, '').trim());
     return `${name} cannot be loaded: ${base}${native.length ? ` (llama.cpp: ${native.join(' | ')})` : ''}`;
+  }
+}
+
+/**
+ * Runs one decode of a tiny generated model with every layer on the GPU. A GPU backend can load and still fail at
+ * its first kernel: node-llama-cpp 3.21.1's CUDA prebuilt loads on an H100 with driver 580 and aborts in the first
+ * decode, its PTX needing a newer driver (bench/GPU.md). Run while the process starts, such an abort happens
+ * before any model of the user's is touched, and the host falls back to the next backend.
+ */
+export async function probeBackend(llama: Llama): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'hearth-probe-'));
+  try {
+    const model = await llama.loadModel({ modelPath: writeTinyModel(join(dir, 'probe.gguf'), { size: '1m' }), gpuLayers: 'max' });
+    try {
+      const context = await model.createContext({ contextSize: 64, sequences: 1 });
+      try {
+        for await (const token of context.getSequence().evaluate(model.tokenize('probe'))) {
+          void token;
+          break;
+        }
+      } finally {
+        await context.dispose();
+      }
+    } finally {
+      await model.dispose();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 }
 

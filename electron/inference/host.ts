@@ -1,8 +1,13 @@
 import { AppError, type ErrorEnvelope } from '../../shared/errors';
 import type { EngineState } from '../../shared/types';
+import { logWarn } from '../lib/log';
 import {
+  BACKEND_NAMES,
+  backendChain,
   jobs,
   WorkerMessage,
+  type Backend,
+  type BackendFailure,
   type HostMessage,
   type JobEvent,
   type JobInput,
@@ -41,6 +46,9 @@ export interface HostOptions {
 
 interface Pending {
   job: JobName;
+  /** Kept to send again when the process died while starting a backend, before any job ran. */
+  message: Extract<HostMessage, { type: 'job' }>;
+  signal: AbortSignal | undefined;
   resolve: (value: unknown) => void;
   reject: (error: AppError) => void;
   onEvent?: (event: unknown) => void;
@@ -66,7 +74,12 @@ export class InferenceHost {
   private disposed = false;
   /** Error lines llama.cpp logged lately: a crash report quotes them. */
   private recentLogs: string[] = [];
-  private gpu: WorkerInit['gpu'];
+  private readonly gpu: WorkerInit['gpu'];
+  /** Backends seen to abort, hang or crash in a process: later processes skip them (until Hearth restarts). */
+  private readonly excluded: BackendFailure[] = [];
+  /** The backend the running process is starting, then the one it runs on once it said 'ready'. */
+  private starting: Backend | null = null;
+  private running: Backend | null = null;
   private heartbeat: { timer: NodeJS.Timeout; lastPong: number; n: number; hung: boolean; ready: boolean } | null = null;
   private readonly heartbeatMs: number;
   private readonly hangMs: number;
@@ -82,9 +95,19 @@ export class InferenceHost {
     this.hangMs = options.hangMs ?? DEFAULT_HANG_MS;
   }
 
-  /** The GPU choice the next inference process starts with ('off' after a GPU backend crashed). */
+  /** The GPU choice the inference process starts with; backends that failed are skipped (see `fallbacks`). */
   get gpuChoice(): WorkerInit['gpu'] {
     return this.gpu;
+  }
+
+  /** Backends this host saw kill or hang a process, each with why; the next process starts without them. */
+  get fallbacks(): BackendFailure[] {
+    return [...this.excluded];
+  }
+
+  /** The backend the running process computes on, once it is ready. */
+  get backend(): Backend | null {
+    return this.running;
   }
 
   /** The state of the chat slot, which the UI shows. */
@@ -143,13 +166,16 @@ export class InferenceHost {
     const id = this.nextId++;
     const abort = (): void => this.worker?.postMessage({ type: 'abort', id });
     const promise = new Promise<unknown>((resolve, reject) => {
+      const message = { type: 'job' as const, id, job, input };
       this.pending.set(id, {
         job,
+        message,
+        signal,
         resolve,
         reject,
         ...(onEvent ? { onEvent: (e: unknown) => onEvent(jobs[job].event.parse(e) as JobEvent<J>) } : {}),
       });
-      worker.postMessage({ type: 'job', id, job, input });
+      worker.postMessage(message);
     });
     if (signal?.aborted) abort();
     signal?.addEventListener('abort', abort, { once: true });
@@ -184,8 +210,10 @@ export class InferenceHost {
 
   private ensureWorker(): WorkerHandle {
     if (this.worker) return this.worker;
-    const worker = this.spawn({ gpu: this.gpu });
+    const worker = this.spawn({ gpu: this.gpu, ...(this.excluded.length ? { exclude: [...this.excluded] } : {}) });
     this.worker = worker;
+    this.starting = null;
+    this.running = null;
     this.recentLogs = [];
     worker.onMessage((m) => this.onWorkerMessage(m));
     worker.onExit(({ code, signal }) => this.onExit(worker, code, signal));
@@ -203,14 +231,26 @@ export class InferenceHost {
     const output = [...this.recentLogs, worker.stderrTail()].join('\n');
     // llama.cpp's own error log names the cause best; the process's last words come next.
     const tail = this.recentLogs.find((l) => TELLING.test(l)) ?? lastLine(worker.stderrTail());
+    const startingGpu = this.running === null && this.starting !== null && this.starting !== 'cpu' ? this.starting : null;
+    if (startingGpu && !this.disposed && !this.excluded.some((f) => f.backend === startingGpu)) {
+      this.fallBack(
+        startingGpu,
+        hung
+          ? `it stopped responding for ${Math.round(Math.max(this.hangMs, STARTUP_MS) / 1000)} s while starting`
+          : `the inference process ${signal === 'SIGABRT' ? 'aborted' : `died (${how})`} while starting it${tail ? `: ${tail}` : ''}`,
+      );
+      return;
+    }
     let reason = hung
       ? `The inference process stopped responding for ${Math.round(this.hangMs / 1000)} s, so Hearth stopped it. It restarts with the next request.`
       : `The inference process stopped unexpectedly (${how})${tail ? `: ${tail}` : ''}. It restarts with the next request.`;
-    // A GPU backend that aborts (an unsupported card or driver) would abort again on every restart: go on
-    // without the GPU rather than leave the user with a model that can never answer.
-    if (!hung && this.gpu !== 'off' && GPU_FAILURE.test(output)) {
-      reason += ' The crash came from the GPU backend, so Hearth now runs models on the CPU; restart Hearth to try the GPU again.';
-      this.gpu = 'off';
+    // A GPU backend that aborts in use (an unsupported card or driver) would abort again on every restart: the
+    // next process goes down the fallback chain rather than leave the user with a model that can never answer.
+    const crashed = this.running;
+    if (!hung && crashed && crashed !== 'cpu' && GPU_FAILURE.test(output) && !this.excluded.some((f) => f.backend === crashed)) {
+      this.excluded.push({ backend: crashed, reason: `the inference process crashed in it (${how})${tail ? `: ${tail}` : ''}` });
+      const name = BACKEND_NAMES[crashed];
+      reason += ` The crash came from the ${name} backend, so Hearth now ${this.nextBackends(crashed)}; restart Hearth to try ${name} again.`;
     }
     const error = new AppError('ENGINE_CRASHED', reason);
     for (const p of this.pending.values()) p.reject(error);
@@ -221,12 +261,35 @@ export class InferenceHost {
     }
   }
 
+  /**
+   * The process died (or hung) while starting a GPU backend, before any job ran: start the next process without
+   * that backend and hand it the jobs that were waiting, so the fallback costs the user nothing but the time.
+   */
+  private fallBack(backend: Backend, reason: string): void {
+    this.excluded.push({ backend, reason });
+    logWarn(`llama.cpp could not start on ${BACKEND_NAMES[backend]}: ${reason}. Trying the next backend.`);
+    if (this.pending.size === 0) return; // the next job starts it
+    const worker = this.ensureWorker();
+    for (const p of this.pending.values()) {
+      worker.postMessage(p.message);
+      if (p.signal?.aborted) worker.postMessage({ type: 'abort', id: p.message.id });
+    }
+  }
+
+  /** "tries Vulkan, then the CPU": what comes after a failed backend, for a crash report. */
+  private nextBackends(failed: Backend): string {
+    const next = backendChain(failed === 'cpu' ? 'off' : failed, process.platform).filter(
+      (b) => b !== failed && !this.excluded.some((f) => f.backend === b),
+    );
+    return `tries ${next.map((b) => BACKEND_NAMES[b]).join(', then ')}`;
+  }
+
   private startHeartbeat(worker: WorkerHandle): void {
     const beat = {
       timer: setInterval(() => {
         if (this.worker !== worker) return;
-        // Starting llama.cpp (loading its native libraries) may hold the process's thread for a while on a busy
-        // machine: the hang deadline counts from its first answer, with a longer one for the start.
+        // Starting llama.cpp (loading its native libraries, the GPU probe) may hold the process's thread for a
+        // while on a busy machine: the hang deadline counts from the last answer, with a longer one until 'ready'.
         if (performance.now() - beat.lastPong > (beat.ready ? this.hangMs : Math.max(this.hangMs, STARTUP_MS))) {
           beat.hung = true;
           worker.kill();
@@ -271,15 +334,18 @@ export class InferenceHost {
         break;
       }
       case 'pong':
-        if (this.heartbeat) {
-          this.heartbeat.lastPong = performance.now();
-          this.heartbeat.ready = true;
-        }
+        if (this.heartbeat) this.heartbeat.lastPong = performance.now();
         break;
       case 'log':
         this.recentLogs = [...this.recentLogs.slice(-9), m.message.trim()];
         break;
+      case 'starting':
+        this.starting = m.backend;
+        break;
       case 'ready':
+        this.running = m.backend;
+        // Until now native work (loading a backend, the GPU probe) could hold the thread: the start's longer deadline.
+        if (this.heartbeat) this.heartbeat.ready = true;
         break;
       default:
         m satisfies never;

@@ -11,9 +11,48 @@ import { LoadedModel } from '../../shared/types';
 export const GpuChoice = z.enum(['auto', 'off', 'cuda', 'vulkan', 'metal']);
 export type GpuChoice = z.infer<typeof GpuChoice>;
 
-export interface WorkerInit {
-  gpu: GpuChoice;
+/** What llama.cpp computes on. */
+export const Backend = z.enum(['cuda', 'vulkan', 'metal', 'cpu']);
+export type Backend = z.infer<typeof Backend>;
+
+/** A backend that could not be used, and why, in words a person can act on. */
+export const BackendFailure = z.object({ backend: Backend, reason: z.string() });
+export type BackendFailure = z.infer<typeof BackendFailure>;
+
+export const WorkerInit = z.object({
+  gpu: GpuChoice,
+  /**
+   * Backends the host already saw fail (the process aborted or hung while starting one, or crashed in one): the
+   * worker skips them and reports them among its fallbacks.
+   */
+  exclude: z.array(BackendFailure).max(8).optional(),
+});
+export type WorkerInit = z.infer<typeof WorkerInit>;
+
+/**
+ * The backends to try, in order, for a GPU choice: the fallback chain, CUDA, then Vulkan, then the CPU (Metal,
+ * then the CPU, on macOS). A named backend starts the chain where it stands in it ('vulkan': Vulkan, then the
+ * CPU); 'auto' tries only the GPU backends node-llama-cpp detects here (`detected`); 'off' is the CPU alone. A
+ * backend the platform does not have (Metal off macOS, CUDA on macOS) leaves the platform's 'auto' chain.
+ */
+export function backendChain(gpu: GpuChoice, platform: NodeJS.Platform, detected: readonly Backend[] = []): Backend[] {
+  const chain: Backend[] = platform === 'darwin' ? ['metal', 'cpu'] : ['cuda', 'vulkan', 'cpu'];
+  switch (gpu) {
+    case 'off':
+      return ['cpu'];
+    case 'auto':
+      return chain.filter((b) => b === 'cpu' || detected.includes(b));
+    case 'cuda':
+    case 'vulkan':
+    case 'metal':
+      return chain.includes(gpu) ? chain.slice(chain.indexOf(gpu)) : backendChain('auto', platform, detected);
+    default:
+      return gpu satisfies never;
+  }
 }
+
+/** A backend's name for people. */
+export const BACKEND_NAMES: Record<Backend, string> = { cuda: 'CUDA', vulkan: 'Vulkan', metal: 'Metal', cpu: 'the CPU' };
 
 /** The engine holds at most one model in each slot. */
 export const Slot = z.enum(['chat', 'embedding', 'ranking']);
@@ -180,9 +219,17 @@ export const jobs = {
     input: z.object({}),
     result: z.object({
       gpu: z.string(),
+      /** The backend llama.cpp runs on in this process. */
+      backend: Backend,
+      /** llama.cpp's names for the GPUs it uses (none on the CPU). */
+      devices: z.array(z.string()),
+      /** The backends tried before this one, each with why it failed, in the order they were tried. */
+      fallbacks: z.array(BackendFailure),
       cpuMathCores: z.number().int(),
       vram: z.object({ total: z.number(), free: z.number() }),
       ram: z.object({ total: z.number(), free: z.number() }),
+      /** The inference process's resident memory now (what it holds, models and contexts included). */
+      rssBytes: z.number().nonnegative(),
       slots: z.array(SlotModel),
     }),
     event: z.never(),
@@ -209,7 +256,15 @@ export type HostMessage = z.infer<typeof HostMessage>;
 
 /** Worker -> host. */
 export const WorkerMessage = z.union([
-  z.object({ type: z.literal('ready'), gpu: z.string() }),
+  /** Sent before each backend is tried, so a host that sees the process die before 'ready' knows which one killed it. */
+  z.object({ type: z.literal('starting'), backend: Backend }),
+  z.object({
+    type: z.literal('ready'),
+    gpu: z.string(),
+    backend: Backend,
+    devices: z.array(z.string()),
+    fallbacks: z.array(BackendFailure),
+  }),
   z.object({ type: z.literal('result'), id: z.number().int(), ok: z.literal(true), value: z.unknown() }),
   z.object({ type: z.literal('result'), id: z.number().int(), ok: z.literal(false), error: ErrorEnvelope }),
   z.object({ type: z.literal('event'), id: z.number().int(), event: z.unknown() }),

@@ -2,13 +2,25 @@
  * The inference process entry: the only process that runs node-llama-cpp. Started by the host as an Electron
  * utilityProcess (desktop) or a child_process.fork (headless, tests); it speaks the same messages either way.
  */
+import type { Llama } from 'node-llama-cpp';
+import type { z } from 'zod';
 import { AppError, toErrorEnvelope } from '../../shared/errors';
 import { DeltaBatcher } from '../lib/deltaBatcher';
-import { logError, startWorkerLog } from '../lib/log';
-import { Engine } from './engine';
+import { logError, logWarn, startWorkerLog } from '../lib/log';
+import { Engine, probeBackend, type Startup } from './engine';
 import { nodeLlamaCpp } from './nodeLlamaCpp';
-import type { z } from 'zod';
-import { GpuChoice, HostMessage, jobs, type GenerateEvent, type JobName, type WorkerMessage } from './protocol';
+import {
+  BACKEND_NAMES,
+  backendChain,
+  HostMessage,
+  jobs,
+  WorkerInit,
+  type Backend,
+  type BackendFailure,
+  type GenerateEvent,
+  type JobName,
+  type WorkerMessage,
+} from './protocol';
 
 interface ParentPort {
   on(event: 'message', cb: (e: { data: unknown }) => void): void;
@@ -26,47 +38,124 @@ function onMessage(handler: (m: unknown) => void): void {
   else process.on('message', handler);
 }
 
-function parseInit(raw: string | undefined): GpuChoice {
+function parseInit(raw: string | undefined): WorkerInit {
   try {
-    return GpuChoice.parse(JSON.parse(raw ?? '{}').gpu ?? 'auto');
+    return WorkerInit.parse(JSON.parse(raw ?? '{}'));
   } catch {
-    return 'auto';
+    return { gpu: 'auto' };
   }
 }
 
 // Warnings, errors and crashes go to the app's daily log (never the text of messages).
 startWorkerLog();
-const gpu = parseInit(process.argv[2]);
+const init = parseInit(process.argv[2]);
 const nativeLog: string[] = [];
 
+/** Runs `fn` with node-llama-cpp's console warnings kept: when a backend will not load, they say why. */
+async function keepingWarnings<T>(fn: () => Promise<T>): Promise<{ value?: T; error?: unknown; warnings: string[] }> {
+  const warnings: string[] = [];
+  const { warn, error: err } = console;
+  const keep = (...args: unknown[]): void => {
+    warnings.push(args.map((a) => (a instanceof Error ? a.message : String(a))).join(' '));
+  };
+  console.warn = keep;
+  console.error = keep;
+  try {
+    return { value: await fn(), warnings };
+  } catch (error) {
+    return { error, warnings };
+  } finally {
+    console.warn = warn;
+    console.error = err;
+  }
+}
+
+function whyFailed(backend: Backend, error: unknown, warnings: string[]): string {
+  const detail = error instanceof Error ? error.message : String(error);
+  const said = warnings
+    .map((w) => w.replace(/^\[node-llama-cpp\]\s*/, '').trim())
+    .filter(Boolean)
+    .slice(-2)
+    .join(' ');
+  const name = BACKEND_NAMES[backend];
+  const base = /NoBinaryFound/i.test(`${detail} ${error instanceof Error ? error.name : ''}`)
+    ? `no ${name} setup (GPU, driver or runtime) that llama.cpp can use was found`
+    : detail;
+  return `${base}${said ? ` (node-llama-cpp: ${said})` : ''}`.slice(0, 600);
+}
+
+/**
+ * Starts llama.cpp on the first backend of the fallback chain that works. A backend whose getLlama throws is
+ * skipped with its reason; a GPU backend must also run one decode of a tiny model (see probeBackend), because a
+ * prebuilt binary can load and then abort at its first kernel (CUDA on an H100 with a driver older than its PTX).
+ * Such an abort kills this process: the host sees it die after 'starting' and before 'ready', and starts the
+ * next process with that backend excluded.
+ */
+async function startLlama(): Promise<{ llama: Llama; startup: Startup }> {
+  const { getLlama, getLlamaGpuTypes, LlamaLogLevel } = await nodeLlamaCpp();
+  const detected = (await getLlamaGpuTypes('supported')).flatMap((g) => (g === false ? [] : [g]));
+  const chain = backendChain(init.gpu, process.platform, detected);
+  const fallbacks: BackendFailure[] = [];
+  if (init.gpu !== 'off' && init.gpu !== 'auto' && !chain.includes(init.gpu))
+    fallbacks.push({
+      backend: init.gpu,
+      reason: `${BACKEND_NAMES[init.gpu]} does not run on ${process.platform === 'darwin' ? 'macOS' : 'this system'}.`,
+    });
+  for (const backend of chain) {
+    const known = init.exclude?.find((f) => f.backend === backend);
+    if (known) {
+      fallbacks.push(known);
+      continue;
+    }
+    send({ type: 'starting', backend });
+    const started = await keepingWarnings(async () => {
+      const llama = await getLlama({
+        gpu: backend === 'cpu' ? false : backend,
+        build: 'never',
+        logLevel: LlamaLogLevel.warn,
+        logger: (level, message) => {
+          const line = `${level}: ${message}`;
+          nativeLog.push(line);
+          if (nativeLog.length > 200) nativeLog.splice(0, 100);
+          if (level === LlamaLogLevel.error || level === LlamaLogLevel.fatal) {
+            send({ type: 'log', level, message });
+            logError(`llama.cpp ${level}: ${message}`);
+          }
+        },
+      });
+      if (backend !== 'cpu')
+        await probeBackend(llama).catch(async (error: unknown) => {
+          await llama.dispose().catch(() => undefined);
+          throw error;
+        });
+      return llama;
+    });
+    if (started.value) {
+      const devices = backend === 'cpu' ? [] : await started.value.getGpuDeviceNames().catch(() => []);
+      return { llama: started.value, startup: { backend, devices, fallbacks } };
+    }
+    const reason = whyFailed(backend, started.error, started.warnings);
+    fallbacks.push({ backend, reason });
+    logWarn(`llama.cpp could not start on ${BACKEND_NAMES[backend]}: ${reason}`);
+  }
+  throw new AppError(
+    'ENGINE_UNAVAILABLE',
+    `llama.cpp could not start on any backend (${fallbacks.map((f) => `${BACKEND_NAMES[f.backend]}: ${f.reason}`).join('; ')}).`,
+  );
+}
+
 const enginePromise = (async () => {
-  const { getLlama, LlamaLogLevel } = await nodeLlamaCpp();
-  const llama = await getLlama({
-    gpu: gpu === 'off' ? false : gpu,
-    build: 'never',
-    logLevel: LlamaLogLevel.warn,
-    logger: (level, message) => {
-      const line = `${level}: ${message}`;
-      nativeLog.push(line);
-      if (nativeLog.length > 200) nativeLog.splice(0, 100);
-      if (level === LlamaLogLevel.error || level === LlamaLogLevel.fatal) {
-        send({ type: 'log', level, message });
-        logError(`llama.cpp ${level}: ${message}`);
-      }
+  const { llama, startup } = await startLlama();
+  send({ type: 'ready', gpu: llama.gpu === false ? 'cpu' : llama.gpu, ...startup });
+  return new Engine(
+    llama,
+    () => nativeLog,
+    startup,
+    (message) => {
+      send({ type: 'log', level: 'warn', message });
+      logWarn(message);
     },
-  }).catch((error: unknown) => {
-    const detail = error instanceof Error ? error.message : String(error);
-    const name = error instanceof Error ? error.name : '';
-    const why = /NoBinaryFound/i.test(`${detail} ${name}`)
-      ? `this machine has no working ${gpu.toUpperCase()} setup (GPU, driver or runtime) that llama.cpp can use`
-      : detail;
-    throw new AppError(
-      'ENGINE_UNAVAILABLE',
-      `llama.cpp could not start with --gpu ${gpu}: ${why}. Start Hearth with --gpu auto (or off) instead.`,
-    );
-  });
-  send({ type: 'ready', gpu: llama.gpu === false ? 'cpu' : llama.gpu });
-  return new Engine(llama, () => nativeLog);
+  );
 })();
 // Failures reach the host through each job's answer; this only keeps Node from exiting on them.
 enginePromise.catch(() => undefined);
