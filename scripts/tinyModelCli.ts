@@ -4,7 +4,8 @@
  *   [--alpha <n>] [--layers 0,1] [--targets attn_q,attn_v,...] [--lora-type f32|f16] [--arch <name>] [--seed <n>]`
  */
 import { parseArgs } from 'node:util';
-import { LORA_TARGETS, type LoraTarget, type TinyModelSize, writeTinyLora, writeTinyModel } from '../electron/lib/tinyModel';
+import { LORA_TARGETS, type LoraTarget, writeTinyLora } from '../electron/lib/tinyLora';
+import { type TinyModelSize, writeTinyModel } from '../electron/lib/tinyModel';
 
 const USAGE = [
   'usage: npm run tiny-model -- --out <file.gguf> [--size 1m|28m|310m] [--favor <word>] [--seed <n>] [--reasoning]',

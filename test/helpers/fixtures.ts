@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type TinyLoraOptions, type TinyModelOptions, writeTinyLora, writeTinyModel } from '../../electron/lib/tinyModel';
+import { type TinyLoraOptions, writeTinyLora } from '../../electron/lib/tinyLora';
+import { type TinyModelOptions, writeTinyModel } from '../../electron/lib/tinyModel';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/[\\/]$/, '');
 export const WORKER_PATH = join(ROOT, 'out/main/worker.js');
