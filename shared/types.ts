@@ -125,6 +125,13 @@ export const LoadedModel = z.object({
   sequences: z.number().int().positive(),
   /** CPU threads it generates with. */
   threads: z.number().int().nonnegative(),
+  /** The LoRA adapters applied on top of it, each with its scale, in the order given (a scale of 0 included). */
+  lora: z.array(z.object({ path: z.string(), scale: z.number() })).default([]),
+  /**
+   * What the engine changed on its own while loading it, in words for the user; null or absent when nothing was:
+   * "12 GPU layers no longer fit the free VRAM, so 8 of 33 went to the GPU."
+   */
+  notice: z.string().nullable().optional(),
 });
 export type LoadedModel = z.infer<typeof LoadedModel>;
 

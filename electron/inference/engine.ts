@@ -1,6 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { freemem, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Llama, LlamaEmbeddingContext, LlamaModel, LlamaModelOptions, LlamaRankingContext } from 'node-llama-cpp';
 import { AppError } from '../../shared/errors';
 import { writeTinyModel } from '../lib/tinyModel';
@@ -19,6 +19,16 @@ export interface Startup {
 }
 
 const TEST_MODEL_PREFIX = 'Hearth tiny test model';
+/**
+ * What llama.cpp's adapter loader (llama-adapter.cpp) says when it refuses one, and what that means for the user:
+ * an adapter for another architecture, one for another base of the same architecture (its tensors' shapes or
+ * names do not match), or a file that is not an adapter at all.
+ */
+const LORA_REASONS: [RegExp, string][] = [
+  [/arch mismatch/, 'it was made for another kind of model'],
+  [/incorrect shape|does not exist in base model/, 'it was made for a different base model'],
+  [/expect general\.type|adapter\.type/, 'the file is not a LoRA adapter'],
+];
 /** Below this many parameters, threads cost more in synchronisation than they add (measured: bench/RESULTS.md). */
 const SMALL_MODEL_PARAMS = 100_000_000;
 
@@ -65,12 +75,13 @@ export class Engine {
       for (const adapter of options.lora) await preflightGguf(adapter.path);
       const logStart = this.nativeLog().length;
       let model: LlamaModel;
+      let notice: string | null;
       try {
-        model = await this.loadFitting({
+        ({ model, notice } = await this.loadFitting({
           modelPath: path,
           gpuLayers: options.gpuLayers,
           defaultContextFlashAttention: options.flashAttention === true,
-        });
+        }));
       } catch (error) {
         throw new AppError('MODEL_LOAD_FAILED', this.explain(path, error, logStart));
       }
@@ -80,7 +91,7 @@ export class Engine {
         const base = {
           slot,
           path,
-          name: String(model.fileInfo.metadata?.general?.name ?? path.split(/[\\/]/).pop()),
+          name: String(model.fileInfo.metadata?.general?.name ?? basename(path)),
           trainContextSize: model.trainContextSize,
           gpu: this.llama.gpu === false ? 'cpu' : this.llama.gpu,
           gpuLayers: model.gpuLayers,
@@ -88,6 +99,9 @@ export class Engine {
           threads,
           embeddingSize: model.embeddingVectorSize ?? 0,
           isTestModel: false,
+          // Only the chat context takes adapters (node-llama-cpp's embedding and ranking contexts have no lora option).
+          lora: slot === 'chat' ? options.lora.map((a) => ({ path: a.path, scale: a.scale })) : [],
+          notice,
         };
         base.isTestModel = base.name.startsWith(TEST_MODEL_PREFIX);
         const common = { contextSize, threads, ...(options.batchSize > 0 ? { batchSize: options.batchSize } : {}) };
@@ -121,7 +135,10 @@ export class Engine {
         }
       } catch (error) {
         await model.dispose();
-        throw new AppError('MODEL_LOAD_FAILED', this.explain(path, error, logStart));
+        throw new AppError(
+          'MODEL_LOAD_FAILED',
+          this.explainLora(path, error, logStart, options.lora) ?? this.explain(path, error, logStart),
+        );
       }
     });
   }
@@ -198,19 +215,21 @@ export class Engine {
    * game took it since the setting was made), loads it again with node-llama-cpp's 'auto', which offloads only
    * what fits, rather than failing, and says so in the log.
    */
-  private async loadFitting(options: LlamaModelOptions & { modelPath: string }): Promise<LlamaModel> {
+  private async loadFitting(options: LlamaModelOptions & { modelPath: string }): Promise<{ model: LlamaModel; notice: string | null }> {
     const { InsufficientMemoryError } = await nodeLlamaCpp();
     try {
-      return await this.llama.loadModel(options);
+      return { model: await this.llama.loadModel(options), notice: null };
     } catch (error) {
       if (!(error instanceof InsufficientMemoryError) || options.gpuLayers === 'auto' || options.gpuLayers === undefined) throw error;
       const model = await this.llama.loadModel({ ...options, gpuLayers: 'auto' });
       const asked = options.gpuLayers === 'max' ? 'all' : String(options.gpuLayers);
+      const total = model.fileInsights.totalLayers;
       this.warn(
-        `${options.modelPath.split(/[\\/]/).pop()}: ${asked} GPU layers no longer fit the free VRAM (${error.message}), so ` +
-          `${model.gpuLayers} of ${model.fileInsights.totalLayers} layers went to the GPU instead.`,
+        `${basename(options.modelPath)}: ${asked} GPU layers no longer fit the free VRAM (${error.message}), so ` +
+          `${model.gpuLayers} of ${total} layers went to the GPU instead.`,
       );
-      return model;
+      const who = options.gpuLayers === 'max' ? `All ${total}` : asked;
+      return { model, notice: `${who} GPU layers no longer fit the free VRAM, so ${model.gpuLayers} of ${total} went to the GPU.` };
     }
   }
 
@@ -245,14 +264,36 @@ export class Engine {
 
   /** node-llama-cpp says only "Failed to load model"; the reason is in llama.cpp's log. */
   private explain(path: string, error: unknown, logStart: number): string {
-    const name = path.split(/[\\/]/).pop() ?? path;
     const base = error instanceof Error ? error.message : String(error);
-    const native = this.nativeLog()
+    const native = this.nativeSince(logStart);
+    return `${basename(path)} cannot be loaded: ${base}${native ? ` (llama.cpp: ${native})` : ''}`;
+  }
+
+  /**
+   * node-llama-cpp names the adapter it could not apply and no more; llama.cpp's log says why, in its terms. This
+   * says which of the two files is the wrong one, or null when the error is not about an adapter.
+   */
+  private explainLora(path: string, error: unknown, logStart: number, adapters: readonly { path: string }[]): string | null {
+    const message = error instanceof Error ? error.message : String(error);
+    const m = /^Failed to initialize LoRA adapter(?: "([^"]*)")?/.exec(message);
+    if (!m) return null;
+    const adapter = m[1] ?? (adapters.length === 1 ? adapters[0]!.path : null);
+    const native = this.nativeSince(logStart);
+    const reason = LORA_REASONS.find(([said]) => said.test(native))?.[1] ?? 'llama.cpp refused it';
+    return (
+      `The LoRA adapter ${adapter === null ? '' : `${basename(adapter)} `}cannot be applied to ${basename(path)}: ${reason}` +
+      (native ? ` (llama.cpp: ${native})` : '')
+    );
+  }
+
+  /** llama.cpp's last errors and warnings since a point in its log, without their level. */
+  private nativeSince(logStart: number): string {
+    return this.nativeLog()
       .slice(logStart)
       .filter((l) => /^(error|warn)/.test(l))
       .slice(-4)
-      .map((l) => l.replace(/^\w+: /, '').trim());
-    return `${name} cannot be loaded: ${base}${native.length ? ` (llama.cpp: ${native.join(' | ')})` : ''}`;
+      .map((l) => l.replace(/^\w+: /, '').trim())
+      .join(' | ');
   }
 }
 

@@ -144,16 +144,33 @@ export type GenerateEvent = z.infer<typeof GenerateEvent>;
 export const InspectResult = z.object({
   source: z.string(),
   name: z.string().nullable(),
+  /**
+   * general.type: "model", or "adapter" for a LoRA adapter (llama.cpp's converters write one or the other; a newer
+   * one may write another kind, such as "mmproj"); null where the file does not say.
+   */
+  type: z.string().nullable(),
+  /** adapter.type of an adapter ("lora"); null for a model. */
+  adapterType: z.string().nullable(),
   architecture: z.string().nullable(),
+  /** For an adapter: the elements of its own low-rank tensors, not its base model's. */
   parameters: z.number().nullable(),
   fileType: z.string().nullable(),
+  /** The whole model's bytes: every part of a split GGUF together. */
   sizeBytes: z.number(),
+  /** A mixture of experts: its experts (`<arch>.expert_count`) and how many run per token (`expert_used_count`). */
+  experts: z.number().int().nullable(),
+  expertsUsed: z.number().int().nullable(),
   trainContextSize: z.number().int().nullable(),
   embeddingSize: z.number().int().nullable(),
+  /** node-llama-cpp's count, the output layer included; for an adapter, the base's blocks it adapts. */
   layers: z.number().int(),
   license: z.string().nullable(),
   hasChatTemplate: z.boolean(),
   supportsRanking: z.boolean(),
+  /**
+   * node-llama-cpp's fit of the model at the asked context size. An adapter has no context of its own: its fit is
+   * only its tensors, held in RAM beside its model, with nothing on the GPU.
+   */
   fit: z.object({
     contextSize: z.number().int(),
     sequences: z.number().int(),
@@ -167,6 +184,17 @@ export const InspectResult = z.object({
   }),
 });
 export type InspectResult = z.infer<typeof InspectResult>;
+
+/** A header's name is an HTTP token; its value one line (fetch refuses anything else, with the value in its error). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_VALUE = /^[^\r\n\0]*$/;
+export const MAX_INSPECT_HEADERS = 8;
+export const InspectHeaders = z
+  .record(
+    z.string().regex(HEADER_NAME, 'A header name is not a valid HTTP token.'),
+    z.string().max(8192, 'A header value is too long.').regex(HEADER_VALUE, 'A header value spans lines.'),
+  )
+  .refine((h) => Object.keys(h).length <= MAX_INSPECT_HEADERS, `At most ${MAX_INSPECT_HEADERS} headers can be sent.`);
 
 /** For each job: what goes in, what comes out, and what it may emit while it runs. */
 export const jobs = {
@@ -211,6 +239,11 @@ export const jobs = {
       source: z.string().min(1),
       contextSize: z.number().int().positive().default(4096),
       sequences: z.number().int().positive().default(1),
+      /**
+       * HTTP headers for every request of a remote read (ignored for a local path): `Authorization: Bearer ...` for a
+       * gated Hub repository. The caller decides when to send them; nothing logs them.
+       */
+      headers: InspectHeaders.optional(),
     }),
     result: InspectResult,
     event: z.never(),

@@ -1,9 +1,12 @@
-import { existsSync, truncateSync, writeFileSync } from 'node:fs';
+import { truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { getLlama, InsufficientMemoryError, type Llama, type LlamaModelOptions } from 'node-llama-cpp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors';
+import { Engine } from '../../electron/inference/engine';
 import { forkSpawner } from '../../electron/inference/forkSpawner';
 import { InferenceHost } from '../../electron/inference/host';
+import { jobs } from '../../electron/inference/protocol';
 import { buildTinyModel } from '../../electron/lib/tinyModel';
 import { WORKER_PATH, tempDir, tinyModel } from '../helpers/fixtures';
 
@@ -74,6 +77,8 @@ describe('the inference process on the tiny model', () => {
       isTestModel: true,
       trainContextSize: 4096,
       chatTemplate: 'ChatML',
+      lora: [],
+      notice: null,
     });
     expect(model.name).toMatch(/Hearth tiny test model/);
     expect(states).toEqual(['loading', 'ready']);
@@ -196,17 +201,6 @@ describe('the inference process on the tiny model', () => {
   });
 
   // Where a CUDA device exists this machine is not the one CI runs on; the case below is about machines without one.
-  it.skipIf(existsSync('/dev/nvidia0'))('says plainly when an explicitly chosen GPU backend cannot start here', async () => {
-    const host = new InferenceHost(forkSpawner(WORKER_PATH), { gpu: 'cuda' });
-    hosts.push(host);
-    const error = await host.load({ slot: 'chat', path: says, options: LOAD }).catch((e: unknown) => e as AppError);
-    expect((error as AppError).code).toBe('ENGINE_UNAVAILABLE');
-    expect((error as AppError).message).toMatch(
-      /could not start with --gpu cuda: this machine has no working CUDA setup .* Start Hearth with --gpu auto/,
-    );
-    expect(host.getState()).toMatchObject({ status: 'failed' });
-  });
-
   it('refuses a model missing a key that would abort llama.cpp, before llama.cpp sees it', async () => {
     const file = join(dir, 'no-heads.gguf');
     const bytes = buildTinyModel({ favor: 'the' });
@@ -356,6 +350,46 @@ describe('cancellation is part of the protocol (6h)', () => {
       await new Promise((r) => setTimeout(r, 15));
       process.kill(host.pid!, 'SIGCONT');
       await expect(p).resolves.toMatchObject({ stopReason: 'abort', text: '' });
+    }
+  });
+});
+
+describe('the loaded model says what the engine changed on its own', () => {
+  /**
+   * No GPU here: the real CPU Llama, wrapped so that a fixed GPU layer count is refused as node-llama-cpp refuses one
+   * that no longer fits the free VRAM (a game took it); the retry with 'auto' is the real load.
+   */
+  function vramTaken(llama: Llama): Llama {
+    return new Proxy(llama, {
+      get(target, prop) {
+        if (prop === 'loadModel')
+          return (options: LlamaModelOptions) =>
+            options.gpuLayers === 'auto'
+              ? target.loadModel(options)
+              : Promise.reject(new InsufficientMemoryError('Not enough VRAM to fit the model with the specified settings'));
+        const value: unknown = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+      set: (target, prop, value) => Reflect.set(target, prop, value, target),
+    });
+  }
+
+  it('carries the notice that fewer GPU layers than asked were loaded, and none when the load went as asked', async () => {
+    const llama = await getLlama({ gpu: false, build: 'never' });
+    const engine = new Engine(vramTaken(llama), () => [], { backend: 'cpu', devices: [], fallbacks: [] });
+    const load = (gpuLayers: number | 'max' | 'auto') =>
+      engine.load(jobs.load.input.parse({ slot: 'chat', path: says, options: { contextSize: 512, gpuLayers, threads: 1 } }));
+    try {
+      const fewer = await load(12);
+      expect(fewer).toMatchObject({ gpuLayers: 0, lora: [] });
+      expect(fewer.notice).toBe(`12 GPU layers no longer fit the free VRAM, so 0 of ${fewer.totalLayers} went to the GPU.`);
+      expect((await load('max')).notice).toBe(
+        `All ${fewer.totalLayers} GPU layers no longer fit the free VRAM, so 0 of ${fewer.totalLayers} went to the GPU.`,
+      );
+      expect((await load('auto')).notice).toBeNull();
+      await engine.unload('chat');
+    } finally {
+      await llama.dispose();
     }
   });
 });

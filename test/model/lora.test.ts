@@ -115,6 +115,9 @@ describe('LoRA adapters on the engine', () => {
     const error = await loadError(says, [{ path: model, scale: 1 }]);
     expect(error.message).toContain('a-model.gguf');
     expect(error.message).toMatch(/llama\.cpp: .*expect general\.type to be 'adapter'/);
+    expect(error.message).toMatch(
+      /^The LoRA adapter a-model\.gguf cannot be applied to says-the\.gguf: the file is not a LoRA adapter \(llama\.cpp: /,
+    );
 
     expect(await answer(says, [{ path: hearth, scale: 1 }])).toBe(words('hearth'));
     expect(host.getState().status).toBe('ready');
@@ -126,17 +129,54 @@ describe('LoRA adapters on the engine', () => {
     const arch = await loadError(says, [{ path: qwen, scale: 1 }]);
     expect(arch.message).toContain('qwen.lora.gguf');
     expect(arch.message).toMatch(/llama\.cpp: .*model arch and LoRA arch mismatch/);
+    expect(arch.message).toMatch(
+      /^The LoRA adapter qwen\.lora\.gguf cannot be applied to says-the\.gguf: it was made for another kind of model \(llama\.cpp: /,
+    );
 
     const wide = tinyLora(dir, 'for-28m.lora.gguf', { base: { size: '28m' } });
     const shape = await loadError(says, [{ path: wide, scale: 1 }]);
     expect(shape.message).toContain('for-28m.lora.gguf');
     expect(shape.message).toMatch(/llama\.cpp: .*tensor 'blk\.0\.attn_q\.weight' has incorrect shape \(hint: maybe wrong base model\?\)/);
+    expect(shape.message).toMatch(
+      /^The LoRA adapter for-28m\.lora\.gguf cannot be applied to says-the\.gguf: it was made for a different base model \(llama\.cpp: /,
+    );
 
     // The other way round: an adapter for the 1M model on a 28M one.
     const big = tinyModel(dir, 'big.gguf', { size: '28m', favor: 'the' });
-    expect((await loadError(big, [{ path: hearth, scale: 1 }])).message).toMatch(/incorrect shape/);
+    expect((await loadError(big, [{ path: hearth, scale: 1 }])).message).toMatch(
+      /^The LoRA adapter hearth\.lora\.gguf cannot be applied to big\.gguf: it was made for a different base model \(llama\.cpp: .*incorrect shape/,
+    );
+
+    // Same shapes, but a weight the base does not have: its block 0 renamed to a block 9 the 4-block base lacks.
+    const bytes = buildTinyLora({ base: { favor: 'the' }, favor: 'hearth' });
+    const header = bytes.subarray(0, 2048);
+    for (let at = header.indexOf('blk.0.attn_q'); at >= 0; at = header.indexOf('blk.0.attn_q', at)) header.write('blk.9', at);
+    const stray = join(dir, 'stray.lora.gguf');
+    writeFileSync(stray, bytes);
+    const missing = await loadError(says, [
+      { path: hearth, scale: 1 },
+      { path: stray, scale: 1 },
+    ]);
+    expect(missing.message).toMatch(
+      /^The LoRA adapter stray\.lora\.gguf cannot be applied to says-the\.gguf: it was made for a different base model \(llama\.cpp: .*'blk\.9\.attn_q\.weight' does not exist in base model/,
+    );
 
     expect(await answer(says, [{ path: hearth, scale: 1 }])).toBe(words('hearth'));
+  });
+
+  it('lists the adapters it applied, each with its scale, in the loaded model, the engine state and the status', async () => {
+    const fire = tinyLora(dir, 'fire-listed.lora.gguf', { base: { favor: 'the' }, favor: 'fire', seed: 7 });
+    const lora = [
+      { path: hearth, scale: 1 },
+      { path: fire, scale: 0 },
+    ];
+    const loaded = await host.load({ slot: 'chat', path: says, options: { ...LOAD, lora } });
+    expect(loaded).toMatchObject({ lora, notice: null });
+    expect(host.getState()).toMatchObject({ status: 'ready', model: { path: says, lora } });
+    expect((await host.job('status', {})).slots).toEqual([expect.objectContaining({ slot: 'chat', lora })]);
+
+    expect(await host.load({ slot: 'chat', path: says, options: LOAD })).toMatchObject({ lora: [] });
+    expect(host.getState()).toMatchObject({ status: 'ready', model: { lora: [] } });
   });
 
   it('loads, unloads and loads again with its adapter, which goes with its model and is read afresh at the next load', async () => {
