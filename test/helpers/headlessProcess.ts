@@ -10,9 +10,15 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Starts the built headless server as `npm run serve` does, and waits for its one line. */
-export async function startServe(args: string[]): Promise<RunningServer> {
-  const child = spawn(process.execPath, [HEADLESS_PATH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts the built headless server as `npm run serve` does, and waits for its one line. `env` adds to (or
+ * overrides) this process's environment, e.g. HF_ENDPOINT for a fake Hub.
+ */
+export async function startServe(args: string[], options: { env?: Record<string, string> } = {}): Promise<RunningServer> {
+  const child = spawn(process.execPath, [HEADLESS_PATH, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
+  });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000);
@@ -39,7 +45,8 @@ export async function startServe(args: string[]): Promise<RunningServer> {
     token: u.searchParams.get('token')!,
     stop: () =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        // A killed child has a signalCode and no exitCode: it has exited all the same.
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),

@@ -19,11 +19,12 @@ export class FitReader {
     private readonly maxEntries = 500,
   ) {}
 
-  inspect(url: string, contextSize: number): Promise<InspectResult> {
+  /** `headers` (a gated repository's token) travel with the request only; they are no part of the cache key. */
+  inspect(url: string, contextSize: number, headers?: Record<string, string>): Promise<InspectResult> {
     const key = `${contextSize} ${url}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
-    const p = this.limited(() => this.scheduler.run('inspect', { source: url, contextSize, sequences: 1 }));
+    const p = this.limited(() => this.scheduler.run('inspect', { source: url, contextSize, sequences: 1, ...(headers ? { headers } : {}) }));
     this.cache.set(key, p);
     p.catch(() => this.cache.delete(key));
     if (this.cache.size > this.maxEntries) {

@@ -76,7 +76,10 @@ export class HubService implements HubFilesResolver {
     const ctx = contextSize && contextSize > 0 ? contextSize : DEFAULT_FIT_CONTEXT;
     const locked = info.gated && !this.token();
     const machine = locked || groups.length === 0 ? null : await this.machineReport();
-    const fits = await Promise.all(groups.map((g) => this.fitOf(repo, info.sha, g, ctx, locked, machine)));
+    // A gated repository's files are read with the token; an open one's never carry it.
+    const token = info.gated ? this.token() : null;
+    const headers = token ? { Authorization: `Bearer ${token}` } : undefined;
+    const fits = await Promise.all(groups.map((g) => this.fitOf(repo, info.sha, g, ctx, locked, machine, headers)));
     const files: HubFile[] = groups.map((g, i) => ({
       path: g.path,
       parts: g.parts.map((p) => p.path),
@@ -148,12 +151,13 @@ export class HubService implements HubFilesResolver {
     contextSize: number,
     locked: boolean,
     machine: MachineReport | Error | null,
+    headers: Record<string, string> | undefined,
   ): Promise<Pick<HubFile, 'fit' | 'fitError'>> {
     if (locked) return { fit: null, fitError: gatedMessage(repo) };
     if (machine instanceof Error) return { fit: null, fitError: `Could not read this machine's memory: ${machine.message}` };
     if (!machine) return { fit: null, fitError: 'Not estimated.' };
     try {
-      const inspected = await this.fits.inspect(this.client.resolveUrl(repo, sha, g.path), contextSize);
+      const inspected = await this.fits.inspect(this.client.resolveUrl(repo, sha, g.path), contextSize, headers);
       return { fit: estimateFit(inspected, machine), fitError: null };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
