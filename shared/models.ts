@@ -95,7 +95,7 @@ export const ModelMeta = z.object({
   hasChatTemplate: z.boolean(),
   /** The licence the file itself names (general.license), if any. */
   license: z.string().nullable(),
-  /** An embedding model (no chat template, or an embedding architecture). */
+  /** An embedding model is an encoder architecture or a reranker (a base model without a template still chats); an adapter is general.type "adapter". */
   kind: z.enum(['chat', 'embedding', 'adapter']),
 });
 export type ModelMeta = z.infer<typeof ModelMeta>;

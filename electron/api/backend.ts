@@ -41,6 +41,8 @@ export interface BackendOptions {
   chatBackend?: ChatBackend;
   /** The Hugging Face Hub's address: HF_ENDPOINT, read by the shell, else https://huggingface.co. */
   hubUrl?: string;
+  /** How long an idle-unload "minute" is; tests shorten it to exercise the real setting. */
+  idleMinuteMs?: number;
 }
 
 export interface Backend {
@@ -72,9 +74,20 @@ export function createBackend(o: BackendOptions): Backend {
   settings.onChange((s) => events.emit('settings:changed', s));
   let models: ModelsService | null = null;
   const scheduler = new Scheduler(host, { loadOptions: (slot, path) => models!.loadOptions(slot, path) });
-  models = new ModelsService(scheduler, host, settings, { modelsDir: o.modelsDir, threads: o.threads });
+  // The doctor reports free space in the models folder, which the library owns (and the user can move).
+  const doctor = new DoctorService({ scheduler, modelsDir: () => models!.modelsDir() });
+  models = new ModelsService({
+    db,
+    scheduler,
+    host,
+    settings,
+    events,
+    machine: doctor,
+    defaultModelsDir: o.modelsDir,
+    threads: o.threads,
+    ...(o.idleMinuteMs !== undefined ? { idleMinuteMs: o.idleMinuteMs } : {}),
+  });
   const library = models;
-  const doctor = new DoctorService({ scheduler, modelsDir: () => library.modelsDir() });
   const hub = new HubService({
     hubUrl: o.hubUrl ?? DEFAULT_HUB_URL,
     dataDir: o.dataDir,
@@ -127,6 +140,8 @@ export function createBackend(o: BackendOptions): Backend {
     demo: !!o.demo,
     notices: recovery ? [{ kind: 'database-recovered', message: recovery.message }] : [],
   };
+  // The models folder can move (models:setFolder): the info says where it is now.
+  Object.defineProperty(info, 'modelsDir', { get: () => library.modelsDir(), enumerable: true });
   const handlers = createHandlers({
     info,
     conversations,
@@ -157,6 +172,7 @@ export function createBackend(o: BackendOptions): Backend {
     dispose: (deadlineMs = 3000) =>
       (disposed ??= (async () => {
         await Promise.race([Promise.all([answers.stopAll(), downloads.dispose()]), new Promise((r) => setTimeout(r, deadlineMs))]);
+        library.dispose();
         await host.dispose(deadlineMs);
         db.close();
       })()),

@@ -63,6 +63,9 @@ export class Scheduler {
   private nextId = 1;
   private selectedChat: string | null = null;
   private readonly embedBatch: number;
+  /** Slots whose model loads again before its next job: its load settings changed while it was loaded. */
+  private readonly stale = new Set<Slot>();
+  private readonly activityListeners = new Set<(slot: Slot) => void>();
 
   constructor(
     private readonly host: InferenceHost,
@@ -136,12 +139,59 @@ export class Scheduler {
     }
     await this.drained('chat');
     if (!path) {
+      await this.loading.get('chat');
       await this.host.unload('chat');
+      this.stale.delete('chat');
+      this.activity('chat');
       return null;
     }
     await this.ensureModel('chat', path);
     this.pump();
     return this.host.loaded('chat');
+  }
+
+  /**
+   * The next job for `path` loads it again first (after the slot drains), so changed load settings take effect
+   * at its next answer rather than never. Nothing happens where it is not loaded: its next load reads them anyway.
+   */
+  reloadAtNextJob(path: string): void {
+    for (const slot of SLOTS) if (this.host.loaded(slot)?.path === path) this.stale.add(slot);
+  }
+
+  /** Called whenever a slot's work changes: a job starts or ends, a model loads or unloads. */
+  onActivity(listener: (slot: Slot) => void): () => void {
+    this.activityListeners.add(listener);
+    return () => this.activityListeners.delete(listener);
+  }
+
+  /** A model is loaded in the slot and nothing runs, loads or waits there. */
+  isIdle(slot: Slot): boolean {
+    return (
+      this.host.loaded(slot) !== null &&
+      this.running.get(slot)!.size === 0 &&
+      !this.loading.has(slot) &&
+      !this.queue.some((t) => t.slot === slot)
+    );
+  }
+
+  /**
+   * Unloads the slot's model if the slot is idle, to give its memory back; the selection stays, so the next job
+   * loads it again. Jobs that arrive meanwhile wait for the unload, as they wait for a load.
+   */
+  async unloadIfIdle(slot: Slot): Promise<boolean> {
+    if (!this.isIdle(slot)) return false;
+    const unload = this.host.unload(slot).finally(() => {
+      this.loading.delete(slot);
+      this.stale.delete(slot);
+      this.activity(slot);
+      this.pump();
+    });
+    this.loading.set(
+      slot,
+      unload.catch(() => undefined),
+    );
+    await unload;
+    return true;
   }
 
   /** Answers being written now, and how many jobs wait for each slot. */
@@ -224,7 +274,7 @@ export class Scheduler {
         }
         const loaded = this.host.loaded(slot);
         const running = this.running.get(slot)!;
-        if (loaded?.path !== model) {
+        if (loaded?.path !== model || this.stale.has(slot)) {
           if (running.size === 0)
             void this.ensureModel(slot, model).then(
               () => this.pump(),
@@ -245,6 +295,7 @@ export class Scheduler {
     this.served.set(task.client, ++this.serveTick);
     task.lastAhead = 0;
     task.onQueue?.(0);
+    this.activity(slot);
     // A job the scheduler itself stopped (a model switch, a client gone) fails with that reason, so the caller
     // can say why; one its caller stopped ends as the engine reports it.
     const settle = (value: unknown): void => {
@@ -260,6 +311,7 @@ export class Scheduler {
         this.running.get(slot)!.delete(task);
         this.pump();
         this.drainWaiters(slot);
+        this.activity(slot);
       });
   }
 
@@ -267,7 +319,8 @@ export class Scheduler {
   private ensureModel(slot: Slot, path: string): Promise<void> {
     const existing = this.loading.get(slot);
     if (existing) return existing.then(() => this.ensureModel(slot, path));
-    if (this.host.loaded(slot)?.path === path) return Promise.resolve();
+    if (this.host.loaded(slot)?.path === path && !this.stale.has(slot)) return Promise.resolve();
+    this.stale.delete(slot);
     const load = (async () => {
       const options = await this.options.loadOptions(slot, path);
       await this.host.load({ slot, path, options });
@@ -277,7 +330,10 @@ export class Scheduler {
         for (const t of this.queue.filter((q) => q.slot === slot && (q.model ?? this.selectedChat) === path)) this.fail(t, error);
         throw error;
       })
-      .finally(() => this.loading.delete(slot));
+      .finally(() => {
+        this.loading.delete(slot);
+        this.activity(slot);
+      });
     this.loading.set(
       slot,
       settled.catch(() => undefined),
@@ -316,6 +372,16 @@ export class Scheduler {
           t.onQueue?.(ahead);
         }
       });
+    }
+  }
+
+  private activity(slot: Slot): void {
+    for (const l of this.activityListeners) {
+      try {
+        l(slot);
+      } catch {
+        // a listener's failure is its own
+      }
     }
   }
 

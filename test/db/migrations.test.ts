@@ -30,7 +30,7 @@ describe('migrations', () => {
     expect(migration).toEqual({ from: 0, to: migrations.length, backup: null });
     expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(tables(db)).toEqual(expect.arrayContaining(['conversations', 'messages', 'settings', 'messages_fts']));
+    expect(tables(db)).toEqual(expect.arrayContaining(['conversations', 'messages', 'settings', 'messages_fts', 'models', 'downloads']));
     db.close();
     const again = openDatabase(file);
     expect(again.migration.from).toBe(migrations.length);

@@ -296,4 +296,61 @@ describe('the scheduler on the real engine', () => {
     await Promise.all([blocker, ...jobs]);
     expect(order).toEqual(['ui1', 'api-a1', 'api-b1', 'api-a2', 'bg']);
   });
+  it('unloads an idle slot only when nothing runs or waits there, and a job that follows loads the model again', async () => {
+    const { host, scheduler } = setup();
+    const slots: string[] = [];
+    scheduler.onActivity((slot) => slots.push(slot));
+    expect(await scheduler.unloadIfIdle('chat')).toBe(false);
+    let text = '';
+    const running = answer(scheduler, 'ui', {
+      maxTokens: 100,
+      onText: (t) => {
+        text += t;
+      },
+    });
+    await waitFor(() => text.length > 0);
+    expect(scheduler.isIdle('chat')).toBe(false);
+    expect(await scheduler.unloadIfIdle('chat')).toBe(false);
+    await running;
+    // The job's result is delivered before the slot lets go of it: idle follows within the same turn.
+    await waitFor(() => scheduler.isIdle('chat'));
+    expect(slots).toContain('chat');
+
+    const unloading = scheduler.unloadIfIdle('chat');
+    // Asked for while the unload runs: it waits for it, then loads the model again.
+    const next = answer(scheduler, 'ui', { maxTokens: 3 });
+    expect(await unloading).toBe(true);
+    expect((await next).text.trim()).toBe('the the the');
+    expect(host.loaded('chat')?.path).toBe(says);
+  });
+
+  it('loads a model again before its next job once asked to, after the answers being written finish', async () => {
+    let contextSize = 1024;
+    const loads: number[] = [];
+    const { host, scheduler } = setup({
+      scheduler: {
+        loadOptions: (slot) => {
+          if (slot === 'chat') loads.push(contextSize);
+          return slot === 'chat' ? { contextSize, threads: 1 } : { contextSize: 0, threads: 1 };
+        },
+      },
+    });
+    let text = '';
+    const running = answer(scheduler, 'ui', {
+      maxTokens: 100,
+      onText: (t) => {
+        text += t;
+      },
+    });
+    await waitFor(() => text.length > 0);
+    contextSize = 512;
+    scheduler.reloadAtNextJob(says);
+    scheduler.reloadAtNextJob(other);
+    expect((await running).completionTokens).toBe(100);
+    expect(host.loaded('chat')?.contextSize).toBe(1024);
+    await answer(scheduler, 'ui', { maxTokens: 2 });
+    expect(host.loaded('chat')?.contextSize).toBe(512);
+    await answer(scheduler, 'ui', { maxTokens: 2 });
+    expect(loads).toEqual([1024, 512]);
+  });
 });

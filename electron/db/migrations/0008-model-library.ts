@@ -7,8 +7,9 @@ import type { Migration } from '../migrate';
  *   where it came from on the Hub (repo, revision, file), the SHA-256 it was checked against, its licence card
  *   (JSON, kept with the file), its per-model load settings (JSON, `ModelLoadSettings`), and the metadata the
  *   engine's inspect job read, cached with the size and modification time it was read at (a changed file is read
- *   again). A file in the models folder without a row is still listed; the row is made the first time anything
- *   is remembered about it.
+ *   again); a file the preflight refused keeps its reason in `meta_problem` the same way, so a broken file is not
+ *   read on every listing. A file in the models folder without a row is still listed; the row is made the first
+ *   time anything is remembered about it.
  * - `downloads`: the queue, so a download survives a restart and resumes from its partial file. `parts` is the
  *   JSON list of the files it fetches (`[{ remotePath, destPath, sha256, sizeBytes }]`); progress is never stored
  *   (the partial files' sizes are the truth).
@@ -24,13 +25,16 @@ export const modelLibrary: Migration = {
         hub_revision TEXT,
         hub_file TEXT,
         sha256 TEXT CHECK (sha256 IS NULL OR length(sha256) = 64),
-        license_json TEXT,
-        settings_json TEXT,
-        meta_json TEXT,
+        license_json TEXT CHECK (license_json IS NULL OR json_valid(license_json)),
+        settings_json TEXT CHECK (settings_json IS NULL OR json_valid(settings_json)),
+        meta_json TEXT CHECK (meta_json IS NULL OR json_valid(meta_json)),
+        meta_problem TEXT,
         meta_size INTEGER,
         meta_mtime_ms REAL,
         added_at INTEGER NOT NULL
       ) STRICT;
+
+      CREATE INDEX models_by_hub_file ON models(hub_repo, hub_file) WHERE hub_repo IS NOT NULL;
 
       CREATE TABLE downloads (
         id TEXT PRIMARY KEY,
