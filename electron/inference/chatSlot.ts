@@ -11,6 +11,7 @@ import type {
   Token,
 } from 'node-llama-cpp';
 import { AppError } from '../../shared/errors';
+import { chatWrapperFor } from './chatWrapperCache';
 import { countHistory, droppedMessages, dropOldestTurns } from './contextPolicy';
 import { nodeLlamaCpp } from './nodeLlamaCpp';
 import type { ChatTurn, GenerateEvent, GenerateResult, JobInput, JobResult, ParsedJobInput, SlotModel, StopReason } from './protocol';
@@ -51,10 +52,11 @@ export class ChatSlot {
 
   static async create(llama: Llama, model: LlamaModel, context: LlamaContext, info: Omit<SlotModel, 'chatTemplate'>): Promise<ChatSlot> {
     const { LlamaChat } = await nodeLlamaCpp();
+    const chatWrapper = await chatWrapperFor(model, info.path);
     const chats = [];
     for (let i = 0; i < context.totalSequences; i++) {
       const sequence = context.getSequence();
-      chats.push({ sequence, chat: new LlamaChat({ contextSequence: sequence }) });
+      chats.push({ sequence, chat: new LlamaChat({ contextSequence: sequence, chatWrapper }) });
     }
     return new ChatSlot(llama, model, context, chats, { ...info, chatTemplate: chats[0]!.chat.chatWrapper.wrapperName });
   }
