@@ -8,4 +8,15 @@ export const queryKeys = {
   models: ['models'] as const,
   engine: ['engine'] as const,
   settings: ['settings'] as const,
+  /** The model manager: the Hub, the catalog, downloads, fit and the machine. */
+  catalog: (commercialOnly: boolean) => ['catalog', commercialOnly] as const,
+  hubSearch: (query: string, commercialOnly: boolean, kind: string) => ['hub', 'search', query, commercialOnly, kind] as const,
+  hubFiles: (repo: string, contextSize: number) => ['hub', 'files', repo, contextSize] as const,
+  /** Prefix of every `hubFiles` key: the library changed, so their `downloaded` marks may have. */
+  anyHubFiles: ['hub', 'files'] as const,
+  hubToken: ['hub', 'token'] as const,
+  downloads: ['downloads'] as const,
+  machine: ['machine'] as const,
+  fit: (path: string, contextSize: number | null) => ['fit', path, contextSize] as const,
+  anyFit: ['fit'] as const,
 };

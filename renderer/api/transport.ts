@@ -10,6 +10,8 @@ export interface Transport {
 export interface PreloadBridge {
   call: Record<CallChannel, (input: unknown) => Promise<Envelope<unknown>>>;
   on(event: EventChannel, listener: (payload: unknown) => void): () => void;
+  /** A dropped file's path on disk (Electron's webUtils.getPathForFile); '' when it has none. */
+  pathForFile?: (file: File) => string;
 }
 
 export function bridgeTransport(bridge: PreloadBridge): Transport {

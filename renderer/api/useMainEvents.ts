@@ -1,8 +1,10 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
+import type { Download } from '../../shared/models';
 import { liveFailures } from '../features/chat/liveFailures';
 import { queueStore } from '../features/chat/queueStore';
 import { streamStore } from '../features/chat/streamStore';
+import { mergeDownload } from '../features/models/downloads/downloadsCache';
 import { call, onConnection, onEvent } from './client';
 import { queryKeys } from './queryKeys';
 import { createStreamSync } from './streamSync';
@@ -27,6 +29,12 @@ export function useMainEvents(): void {
       },
     });
     let down = false;
+    const libraryChanged = (): void => {
+      void qc.invalidateQueries({ queryKey: queryKeys.models });
+      // A downloaded or deleted file changes the "in the library" marks, and a model's settings its fit.
+      void qc.invalidateQueries({ queryKey: queryKeys.anyHubFiles });
+      void qc.invalidateQueries({ queryKey: queryKeys.anyFit });
+    };
     const offs = [
       onEvent('chat:delta', (d) => sync.delta(d)),
       onEvent('chat:queue', (q) => queueStore.set(q.messageId, q.ahead)),
@@ -44,6 +52,13 @@ export function useMainEvents(): void {
         void qc.invalidateQueries({ queryKey: queryKeys.conversations });
         if (c.conversationId) void qc.invalidateQueries({ queryKey: queryKeys.conversation(c.conversationId) });
       }),
+      onEvent('downloads:progress', (d) => {
+        // Before the list was ever fetched there is nothing to merge into: the first fetch brings it whole.
+        if (qc.getQueryData(queryKeys.downloads) === undefined) void qc.invalidateQueries({ queryKey: queryKeys.downloads });
+        else qc.setQueryData<Download[]>(queryKeys.downloads, (old) => mergeDownload(old ?? [], d));
+        if (d.status === 'done') libraryChanged();
+      }),
+      onEvent('models:changed', libraryChanged),
       // Events sent while the socket was down are lost: after a reconnect every cache may be stale.
       onConnection((connected) => {
         if (!connected) down = true;

@@ -7,8 +7,14 @@ import { ChatParams } from '../features/chat/ChatParams';
 import { ChatView } from '../features/chat/ChatView';
 import { ConversationList } from '../features/conversations/ConversationList';
 import { useAppShortcuts } from '../features/conversations/shortcuts';
+import { modelsDirOf } from '../features/models/common/library';
+import { DropNotice, DropOverlay } from '../features/models/drop/DropNotice';
+import { useModelDrop } from '../features/models/drop/useModelDrop';
 import { EngineStatus } from '../features/models/EngineStatus';
 import { ModelPicker } from '../features/models/ModelPicker';
+import { ModelsView } from '../features/models/ModelsView';
+import { MODELS_SHORTCUT, useModelsShortcut } from '../features/models/useModelsShortcut';
+import { useView, viewStore } from '../features/models/viewStore';
 import { NoticeBanners } from '../features/notices/NoticeBanners';
 import { SettingsPanel } from '../features/settings/SettingsPanel';
 import { useTheme } from './useTheme';
@@ -24,7 +30,12 @@ export function App() {
   useEffect(() => onConnection(setConnected), []);
   useAppShortcuts(() => {
     setConversationId(null);
-    document.querySelector<HTMLTextAreaElement>('[data-testid="composer-input"]')?.focus();
+    const wasHidden = viewStore.get().view !== 'chat';
+    viewStore.set({ view: 'chat' });
+    const focus = (): void => document.querySelector<HTMLTextAreaElement>('[data-testid="composer-input"]')?.focus();
+    // A hidden composer takes no focus: wait for the chat to be shown.
+    if (wasHidden) requestAnimationFrame(focus);
+    else focus();
   });
   useEffect(() => {
     if (conversationId) sessionStorage.setItem(SELECTED_KEY, conversationId);
@@ -35,6 +46,10 @@ export function App() {
   const engine = useQuery({ queryKey: queryKeys.engine, queryFn: () => call('engine:get') });
   const settings = useQuery({ queryKey: queryKeys.settings, queryFn: () => call('settings:get') });
   useTheme(settings.data?.theme);
+  useModelsShortcut();
+  const view = useView();
+  const drop = useModelDrop(modelsDirOf(info.data, settings.data));
+  const mac = navigator.platform.startsWith('Mac');
   const testModel = engine.data?.status === 'ready' && engine.data.model.isTestModel;
 
   return (
@@ -44,13 +59,30 @@ export function App() {
           <span className="logo" aria-hidden="true" />
           Hearth
         </div>
-        <ConversationList selectedId={conversationId} onSelect={setConversationId} />
+        <ConversationList
+          selectedId={conversationId}
+          onSelect={(id) => {
+            setConversationId(id);
+            viewStore.set({ view: 'chat' });
+          }}
+        />
       </aside>
       <main className="main">
         <header className="topbar">
           <ModelPicker info={info.data} engine={engine.data} settings={settings.data} />
           <EngineStatus state={engine.data} />
           <ChatParams conversationId={conversationId} settings={settings.data} />
+          <button
+            type="button"
+            className="button button-ghost models-button"
+            data-testid="models-open"
+            aria-pressed={view.view === 'models'}
+            aria-keyshortcuts={MODELS_SHORTCUT.aria}
+            title={`The model manager (${mac ? MODELS_SHORTCUT.mac : MODELS_SHORTCUT.other})`}
+            onClick={() => viewStore.set({ view: view.view === 'models' ? 'chat' : 'models' })}
+          >
+            Models
+          </button>
           <button
             type="button"
             className="button button-ghost settings-button"
@@ -83,11 +115,21 @@ export function App() {
             {testModel
               ? 'This is a random-weights test model: it writes noise, not answers. '
               : 'Demo mode: the models here are random-weights test models. '}
-            Put a real GGUF model in {info.data?.modelsDir ?? 'the models folder'} to chat for real.
+            Put a real GGUF model in {modelsDirOf(info.data, settings.data) ?? 'the models folder'} to chat for real.
           </div>
         )}
-        <ChatView conversationId={conversationId} onConversation={setConversationId} engine={engine.data} settings={settings.data} />
+        <DropNotice notice={drop.notice} onDismiss={drop.dismiss} />
+        {view.view === 'models' && <ModelsView tab={view.tab} info={info.data} settings={settings.data} engine={engine.data} />}
+        {/* Kept while the model manager is open, so a draft and the scroll position are still there on return. */}
+        <ChatView
+          hidden={view.view !== 'chat'}
+          conversationId={conversationId}
+          onConversation={setConversationId}
+          engine={engine.data}
+          settings={settings.data}
+        />
       </main>
+      <DropOverlay dragging={drop.dragging} />
     </div>
   );
 }

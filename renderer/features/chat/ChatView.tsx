@@ -6,6 +6,9 @@ import { ApiError, call } from '../../api/client';
 import { queryKeys } from '../../api/queryKeys';
 import { useJumpTarget, useJumpToMessage } from '../conversations/jumpToMessage';
 import { useEscapeToStop } from '../conversations/shortcuts';
+import { useDownloads } from '../models/downloads/useDownloads';
+import { FirstRun } from '../models/firstRun/FirstRun';
+import { showFirstRun } from '../models/firstRun/recommend';
 import { MODEL_PICKER_ID } from '../models/ModelPicker';
 import { Composer, type ComposerError } from './Composer';
 import { ContextMeter } from './ContextMeter';
@@ -18,13 +21,15 @@ import { VirtualMessages } from './VirtualMessages';
 const LOAD_AT_PX = 600;
 
 interface Props {
+  /** Hidden while the model manager is open: kept, so the draft and the scroll position stay. */
+  hidden?: boolean;
   conversationId: string | null;
   onConversation: (id: string) => void;
   engine: EngineState | undefined;
   settings: Settings | undefined;
 }
 
-export function ChatView({ conversationId, onConversation, engine, settings }: Props) {
+export function ChatView({ hidden = false, conversationId, onConversation, engine, settings }: Props) {
   const qc = useQueryClient();
   const [error, setError] = useState<ComposerError | null>(null);
   const conversation = useQuery({
@@ -82,9 +87,19 @@ export function ChatView({ conversationId, onConversation, engine, settings }: P
     messages.map((m) => m.id),
   );
 
+  const models = useQuery({ queryKey: queryKeys.models, queryFn: () => call('models:list') });
+  const downloads = useDownloads();
+  const firstRun = showFirstRun({
+    models: models.data,
+    downloads: downloads.data,
+    engine,
+    settings,
+    hasMessages: messages.length > 0 || (!!conversationId && !conversation.data),
+  });
+
   const hasModel = engine?.status === 'ready' || !!settings?.selectedModelPath;
   // A send without a model still goes to main, which may pick the only model there is, or says why not.
-  const hint = hasModel ? null : 'Pick a model above to start chatting';
+  const hint = hasModel ? null : firstRun ? 'Download a model above to start chatting' : 'Pick a model above to start chatting';
   const fail = (e: unknown): void =>
     setError({ message: e instanceof Error ? e.message : String(e), pickModel: e instanceof ApiError && e.code === 'NO_MODEL' });
 
@@ -106,11 +121,20 @@ export function ChatView({ conversationId, onConversation, engine, settings }: P
   const stop = (): void => {
     if (streamingMessage) void call('chat:stop', { streamId: streamingMessage.id }).catch(fail);
   };
-  useEscapeToStop(streamingMessage ? stop : null);
+  // Not while the chat is hidden behind the model manager: Escape there must not stop an answer out of sight.
+  useEscapeToStop(streamingMessage && !hidden ? stop : null);
 
   return (
-    <section className="chat">
+    <section className="chat" hidden={hidden}>
+      {/* Before there is a model: what this machine has and models that fit it, outside the log so its download
+          progress is not read out as chat. */}
+      {firstRun && (
+        <div className="messages first-run-area">
+          <FirstRun engine={engine} downloads={downloads.data} />
+        </div>
+      )}
       <div
+        hidden={firstRun}
         className="messages"
         ref={scroller}
         data-testid="messages"

@@ -3,7 +3,7 @@ import { useEffect, useRef } from 'react';
 export const SEARCH_INPUT_ID = 'conversation-search';
 
 /** Ctrl on Windows and Linux, Cmd on macOS; neither with Alt. */
-const primary = (e: KeyboardEvent): boolean => (navigator.platform.startsWith('Mac') ? e.metaKey : e.ctrlKey) && !e.altKey;
+export const primaryKey = (e: KeyboardEvent): boolean => (navigator.platform.startsWith('Mac') ? e.metaKey : e.ctrlKey) && !e.altKey;
 
 /**
  * The app's keyboard shortcuts: Ctrl/Cmd+K searches the chats, Ctrl/Cmd+N starts a new chat (a browser keeps
@@ -16,7 +16,7 @@ export function useAppShortcuts(onNewChat: () => void): void {
   });
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
-      if (!primary(e) || e.defaultPrevented) return;
+      if (!primaryKey(e) || e.defaultPrevented) return;
       const key = e.key.toLowerCase();
       if (key === 'k' && !e.shiftKey) {
         e.preventDefault();
