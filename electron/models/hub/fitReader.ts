@@ -24,7 +24,9 @@ export class FitReader {
     const key = `${contextSize} ${url}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
-    const p = this.limited(() => this.scheduler.run('inspect', { source: url, contextSize, sequences: 1, ...(headers ? { headers } : {}) }));
+    const p = this.limited(() =>
+      this.scheduler.run('inspect', { source: url, contextSize, sequences: 1, ...(headers ? { headers } : {}) }),
+    );
     this.cache.set(key, p);
     p.catch(() => this.cache.delete(key));
     if (this.cache.size > this.maxEntries) {
