@@ -63,9 +63,15 @@ describe('settings changed in two windows', () => {
     // The panel is open; the other window changes the temperature; this one changes the answer length.
     await other.call('settings:update', { temperature: 1.3 });
     await field('settings-max-tokens').fill('77');
+    await field('settings-idle-unload').fill('5');
     await field('settings-save').click();
     await field('settings-panel').waitFor({ state: 'detached' });
-    expect(await other.call('settings:get')).toMatchObject({ systemPrompt: 'Answer in French.', temperature: 1.3, maxTokens: 77 });
+    expect(await other.call('settings:get')).toMatchObject({
+      systemPrompt: 'Answer in French.',
+      temperature: 1.3,
+      maxTokens: 77,
+      idleUnloadMinutes: 5,
+    });
   });
 
   it('keeps a field this window edited even when the other window changes it while the panel is open', async () => {

@@ -98,6 +98,10 @@ export function SettingsPanel({ settings, onClose }: Props) {
           CPU threads (0 = by model size)
           <input type="number" min={0} max={256} step={1} {...field('threads')} />
         </label>
+        <label>
+          Unload an idle model after (minutes; 0 = never)
+          <input type="number" min={0} max={1440} step={1} data-testid="settings-idle-unload" {...field('idleUnloadMinutes')} />
+        </label>
       </div>
       <Presets />
       {error && (

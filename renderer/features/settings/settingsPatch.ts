@@ -9,7 +9,8 @@ export type EditableSetting =
   | 'contextOverflow'
   | 'theme'
   | 'parallelAnswers'
-  | 'threads';
+  | 'threads'
+  | 'idleUnloadMinutes';
 export type SettingsEdits = Partial<Record<EditableSetting, string>>;
 
 /**
