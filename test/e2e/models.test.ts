@@ -114,6 +114,8 @@ describe('finding, judging, downloading and switching models in the browser', ()
     expect(await byTestId('composer-input').isVisible()).toBe(true);
     await page.keyboard.press('Control+Shift+M');
     await byTestId('models-panel-discover').waitFor();
+    // The keyboard lands in the view, on its tab, so arrows and Tab work at once.
+    expect(await focused()).toBe('models-tab-discover');
   });
 
   it('searches the Hub, filters to commercial use, and shows the licence card before any Download button', async () => {

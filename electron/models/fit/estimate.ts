@@ -21,7 +21,8 @@ export const EFFICIENCY = {
 export const GPU_LAYER_OVERHEAD_MS = { low: 0, high: 0.1 } as const;
 
 const GB = 1e9;
-const gb = (bytes: number): string => `${(bytes / GB).toFixed(1)} GB`;
+/** Sizes in words: GB with one decimal, MB below a tenth of a GB (a small model's weights are not "0.0 GB"). */
+const gb = (bytes: number): string => (bytes >= GB / 10 ? `${(bytes / GB).toFixed(1)} GB` : `${Math.max(1, Math.round(bytes / 1e6))} MB`);
 
 /** Two significant digits: 7.3, 14, 230. */
 const round = (n: number): number => Number(n.toPrecision(2));

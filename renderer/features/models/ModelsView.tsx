@@ -1,4 +1,4 @@
-import { useRef, type KeyboardEvent } from 'react';
+import { useEffect, useRef, type KeyboardEvent } from 'react';
 import type { AppInfo, EngineState, Settings } from '../../../shared/types';
 import { Discover } from './discover/Discover';
 import { isActive } from './downloads/downloadsCache';
@@ -25,6 +25,9 @@ export function ModelsView({ tab, info, settings, engine }: Props) {
   const downloads = useDownloads();
   const running = (downloads.data ?? []).filter(isActive).length;
   const tabs = useRef<Record<string, HTMLButtonElement | null>>({});
+  // Opening the view (the button or Ctrl/Cmd+Shift+M) puts the keyboard in it, on the current tab.
+  const openedOn = useRef(tab);
+  useEffect(() => tabs.current[openedOn.current]?.focus(), []);
   const go = (next: ModelsTab): void => {
     viewStore.set({ tab: next });
     tabs.current[next]?.focus();
