@@ -17,6 +17,7 @@ import {
   SearchHit,
   Settings,
 } from './types';
+import { Collection, CollectionDocument, DocumentView, IngestState, Passage } from './rag';
 import { CatalogEntry, Download, FitEstimate, HubModel, HubRepoFiles, LibraryModel, MachineReport, ModelLoadSettings } from './models';
 
 /**
@@ -190,13 +191,54 @@ export const calls = {
   'downloads:cancel': { input: z.object({ id }), output: Download },
   /** Forgets a finished, failed or cancelled download in the list (the model stays). */
   'downloads:dismiss': { input: z.object({ id }), output: z.void() },
+  'collections:list': { input: z.void(), output: z.array(Collection) },
+  'collections:create': { input: z.object({ name: z.string().trim().min(1).max(100) }), output: Collection },
+  'collections:rename': { input: z.object({ id, name: z.string().trim().min(1).max(100) }), output: Collection },
+  /** Deletes the collection and its index; the user's files are never touched. */
+  'collections:delete': { input: z.object({ id }), output: z.void() },
+  /** Adds a file or a folder (watched by default) and starts indexing it in the background. */
+  'collections:addSource': { input: z.object({ id, path, watch: z.boolean().optional() }), output: Collection },
+  'collections:removeSource': { input: z.object({ id, sourceId: id }), output: Collection },
+  /** A native folder or file dialog, where the shell has one (desktop). */
+  'collections:pickPath': { input: z.object({ kind: z.enum(['file', 'folder']) }), output: z.object({ path: z.string().nullable() }) },
+  'collections:documents': { input: z.object({ id }), output: z.array(CollectionDocument) },
+  /** Indexes again what changed (by content hash), or everything with `full`. */
+  'collections:reindex': { input: z.object({ id, full: z.boolean().optional() }), output: IngestState },
+  /** Stops the running ingestion; what was indexed stays, the rest stays pending. */
+  'collections:cancel': { input: z.object({ id }), output: IngestState },
+  /** Hybrid search (keywords and vectors, fused by reciprocal rank; reranked when a reranker is installed). */
+  'collections:search': {
+    input: z.object({
+      ids: z.array(id).min(1).max(50),
+      query: z.string().trim().min(1).max(2000),
+      limit: z.number().int().min(1).max(50).optional(),
+    }),
+    output: z.array(Passage),
+  },
+  /** The embedding model for collections (a library model's path); null: keyword search only. Changing it re-embeds. */
+  'collections:setEmbeddingModel': { input: z.object({ path: path.nullable() }), output: z.object({ path: z.string().nullable() }) },
+  /** The collections a conversation answers from. */
+  'conversations:collections': { input: z.object({ id }), output: z.object({ collectionIds: z.array(z.string()) }) },
+  'conversations:setCollections': {
+    input: z.object({ id, collectionIds: z.array(id).max(50) }),
+    output: z.object({ collectionIds: z.array(z.string()) }),
+  },
+  /** A cited passage in its document: the page (PDF) or the text around it, with the passage marked. */
+  'documents:view': {
+    input: z.object({ documentId: id, charStart: z.number().int().min(0), charEnd: z.number().int().min(0) }),
+    output: DocumentView,
+  },
+  /** Opens the document in the system's app for it (desktop only). */
+  'documents:openExternal': { input: z.object({ documentId: id }), output: z.void() },
   /** The GPU doctor: backend, devices, VRAM, RAM, bandwidth, disk, and which backends failed and why. */
   'system:report': { input: z.void(), output: MachineReport },
   'engine:get': { input: z.void(), output: EngineState },
   'settings:get': { input: z.void(), output: Settings },
   // Which model is selected, and which files were opened, change only through models:* (which check the path).
   'settings:update': {
-    input: Settings.omit({ addedModelPaths: true, selectedModelPath: true, modelsFolder: true }).partial().strict(),
+    input: Settings.omit({ addedModelPaths: true, selectedModelPath: true, modelsFolder: true, embeddingModelPath: true })
+      .partial()
+      .strict(),
     output: Settings,
   },
   'presets:list': { input: z.void(), output: z.array(Preset) },
@@ -256,6 +298,10 @@ export const events = {
   'downloads:progress': Download,
   /** The library changed: a model was added, downloaded, deleted, or its settings or metadata changed. */
   'models:changed': z.object({}),
+  /** A collection's ingestion moved on (about twice a second while it runs, and at each change of state). */
+  'collections:progress': IngestState,
+  /** A collection, its sources or its documents changed. */
+  'collections:changed': z.object({ collectionId: id.nullable() }),
 } satisfies Record<EventChannel, z.ZodType>;
 
 export type CallInput<C extends CallChannel> = z.input<(typeof calls)[C]['input']>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Citation } from './rag';
 
 /** Domain shapes shared by main and renderer. Schemas are the source; types are inferred from them. */
 
@@ -45,6 +46,8 @@ export const Message = z.object({
   parentId: z.string().nullable().optional(),
   /** Where this message stands among its siblings (0-based) and how many there are: the chat's `< 2/3 >`. */
   branch: z.object({ index: z.number().int().nonnegative(), count: z.number().int().positive() }).optional(),
+  /** The passages an answer drew on from the conversation's collections, numbered as it cites them ([1], [2]). */
+  citations: z.array(Citation).optional(),
 });
 export type Message = z.infer<typeof Message>;
 
@@ -173,6 +176,8 @@ export const Settings = z.object({
   idleUnloadMinutes: z.number().int().min(0).max(1440),
   selectedModelPath: z.string().nullable(),
   addedModelPaths: z.array(z.string()),
+  /** The embedding model collections are indexed with (a path); null: keyword search only. Set through collections:setEmbeddingModel. */
+  embeddingModelPath: z.string().nullable(),
   /** Where models are kept; null: the default folder. Changed through models:setFolder. */
   modelsFolder: z.string().nullable(),
 });
@@ -191,6 +196,7 @@ export const DEFAULT_SETTINGS: Settings = {
   idleUnloadMinutes: 30,
   selectedModelPath: null,
   addedModelPaths: [],
+  embeddingModelPath: null,
   modelsFolder: null,
 };
 

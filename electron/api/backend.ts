@@ -17,6 +17,8 @@ import { InferenceHost, type HostOptions, type WorkerSpawner } from '../inferenc
 import type { GpuChoice } from '../inference/protocol';
 import { EventBus } from '../lib/events';
 import { DoctorService } from '../models/doctor/doctorService';
+import { CollectionsService } from '../rag/collectionsService';
+import { DocumentsService } from '../rag/documentsService';
 import { DownloadsService } from '../models/download/downloadsService';
 import { HubService } from '../models/hub/hubService';
 import { ModelsService } from '../models/modelsService';
@@ -34,6 +36,10 @@ export interface BackendOptions {
   version: string;
   demo?: boolean;
   pickFile?: () => Promise<string | null>;
+  /** A native file or folder dialog for collections (desktop). */
+  pickPath?: (kind: 'file' | 'folder') => Promise<string | null>;
+  /** Opens a document in the system's app (desktop). */
+  openPath?: (path: string) => Promise<void>;
   flushMs?: number;
   /** The inference process's heartbeat (tests shorten the hang deadline). */
   hostOptions?: HostOptions;
@@ -56,6 +62,7 @@ export interface Backend {
   hub: HubService;
   downloads: DownloadsService;
   doctor: DoctorService;
+  collections: CollectionsService;
   settings: SettingsService;
   dispose(deadlineMs?: number): Promise<void>;
 }
@@ -104,6 +111,15 @@ export function createBackend(o: BackendOptions): Backend {
     token: () => hub.token(),
   });
   downloads.start();
+  const collections = new CollectionsService({
+    db,
+    events,
+    scheduler,
+    settings,
+    ...(o.pickPath ? { pickPath: o.pickPath } : {}),
+  });
+  const documents = new DocumentsService({ db, ...(o.openPath ? { openPath: o.openPath } : {}) });
+  collections.start();
   const conversationsRepo = new ConversationsRepo(db);
   const messagesRepo = new MessagesRepo(db);
   const presetsRepo = new PresetsRepo(db);
@@ -151,6 +167,8 @@ export function createBackend(o: BackendOptions): Backend {
     hub,
     downloads,
     doctor,
+    collections,
+    documents,
     settings,
     presets: new PresetsService({ presets: presetsRepo, conversations: conversationsRepo }),
     host,
@@ -168,10 +186,14 @@ export function createBackend(o: BackendOptions): Backend {
     hub,
     downloads,
     doctor,
+    collections,
     settings,
     dispose: (deadlineMs = 3000) =>
       (disposed ??= (async () => {
-        await Promise.race([Promise.all([answers.stopAll(), downloads.dispose()]), new Promise((r) => setTimeout(r, deadlineMs))]);
+        await Promise.race([
+          Promise.all([answers.stopAll(), downloads.dispose(), collections.dispose()]),
+          new Promise((r) => setTimeout(r, deadlineMs)),
+        ]);
         library.dispose();
         await host.dispose(deadlineMs);
         db.close();

@@ -8,6 +8,8 @@ import type { ContextMeter } from '../chat/contextMeter';
 import type { ConversationsService } from '../chat/conversationsService';
 import type { PresetsService } from '../chat/presetsService';
 import type { InferenceHost } from '../inference/host';
+import type { CollectionsService } from '../rag/collectionsService';
+import type { DocumentsService } from '../rag/documentsService';
 import type { DoctorService } from '../models/doctor/doctorService';
 import type { DownloadsService } from '../models/download/downloadsService';
 import type { HubService } from '../models/hub/hubService';
@@ -28,6 +30,8 @@ export interface HandlerDeps {
   hub: HubService;
   downloads: DownloadsService;
   doctor: DoctorService;
+  collections: CollectionsService;
+  documents: DocumentsService;
   settings: SettingsService;
   presets: PresetsService;
   host: InferenceHost;
@@ -81,6 +85,22 @@ export function createHandlers(d: HandlerDeps): HandlerTable {
     'downloads:cancel': ({ id }) => d.downloads.cancel(id),
     'downloads:dismiss': ({ id }) => d.downloads.dismiss(id),
     'system:report': () => d.doctor.report(),
+    'collections:list': () => d.collections.list(),
+    'collections:create': ({ name }) => d.collections.create(name),
+    'collections:rename': ({ id, name }) => d.collections.rename(id, name),
+    'collections:delete': ({ id }) => d.collections.remove(id),
+    'collections:addSource': ({ id, path, watch }) => d.collections.addSource(id, path, watch ?? true),
+    'collections:removeSource': ({ id, sourceId }) => d.collections.removeSource(id, sourceId),
+    'collections:pickPath': ({ kind }) => d.collections.pickPath(kind),
+    'collections:documents': ({ id }) => d.collections.documents(id),
+    'collections:reindex': ({ id, full }) => d.collections.reindex(id, full ?? false),
+    'collections:cancel': ({ id }) => d.collections.cancel(id),
+    'collections:search': ({ ids, query, limit }) => d.collections.search(ids, query, limit ?? 8),
+    'collections:setEmbeddingModel': ({ path }) => d.collections.setEmbeddingModel(path),
+    'conversations:collections': ({ id }) => d.documents.collectionsOf(id),
+    'conversations:setCollections': ({ id, collectionIds }) => d.documents.setCollections(id, collectionIds),
+    'documents:view': ({ documentId, charStart, charEnd }) => d.documents.view(documentId, charStart, charEnd),
+    'documents:openExternal': ({ documentId }) => d.documents.openExternal(documentId),
     'engine:get': () => d.host.getState(),
     'settings:get': () => d.settings.get(),
     'settings:update': (patch) => d.settings.update(stripUndefined(patch)),

@@ -7,6 +7,7 @@ import { contextDropped } from './0005-context-dropped';
 import { messageTree } from './0006-message-tree';
 import { presetsSampling } from './0007-presets-sampling';
 import { modelLibrary } from './0008-model-library';
+import { collections } from './0009-collections';
 
 /** Append-only: never edit a shipped migration, add the next number. */
 export const migrations: readonly Migration[] = [
@@ -18,4 +19,5 @@ export const migrations: readonly Migration[] = [
   messageTree,
   presetsSampling,
   modelLibrary,
+  collections,
 ];
