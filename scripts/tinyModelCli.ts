@@ -1,5 +1,5 @@
 /**
- * `npm run tiny-model -- --out <file.gguf> [--size 1m|28m|310m] [--favor <word>] [--seed <n>] [--reasoning]`
+ * `npm run tiny-model -- --out <file.gguf> [--size 1m|28m|310m] [--favor <word>] [--seed <n>] [--reasoning | --ranker]`
  * `npm run tiny-model -- --lora --out <adapter.gguf> [base: --size --favor --reasoning] [--lora-favor <word>] [--rank <n>]
  *   [--alpha <n>] [--layers 0,1] [--targets attn_q,attn_v,...] [--lora-type f32|f16] [--arch <name>] [--seed <n>]`
  */
@@ -8,7 +8,8 @@ import { LORA_TARGETS, type LoraTarget, writeTinyLora } from '../electron/lib/ti
 import { type TinyModelSize, writeTinyModel } from '../electron/lib/tinyModel';
 
 const USAGE = [
-  'usage: npm run tiny-model -- --out <file.gguf> [--size 1m|28m|310m] [--favor <word>] [--seed <n>] [--reasoning]',
+  'usage: npm run tiny-model -- --out <file.gguf> [--size 1m|28m|310m] [--favor <word>] [--seed <n>] [--reasoning | --ranker]',
+  '         --ranker: a reranker for the ranking slot; with --favor, texts that mention the word score higher',
   '       npm run tiny-model -- --lora --out <adapter.gguf> [--size 1m|28m|310m] [--favor <base word>] [--reasoning]',
   '         [--lora-favor <word>] [--rank <n>] [--alpha <n>] [--layers 0,1,...] [--targets attn_q,attn_v,...]',
   '         [--lora-type f32|f16] [--arch <name>] [--seed <n>]',
@@ -40,6 +41,8 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     // <think> segments through a Qwen3-style template; it leaves its thoughts only under a thought budget.
     reasoning: { type: 'boolean', default: false },
+    // A reranker (Qwen3-Reranker's layout) for node-llama-cpp's ranking context, instead of a chat model.
+    ranker: { type: 'boolean', default: false },
     // A LoRA adapter for the base model that --size, --favor and --reasoning describe, instead of the model.
     lora: { type: 'boolean', default: false },
     'lora-favor': { type: 'string' },
@@ -60,6 +63,7 @@ const base = {
   ...(values.reasoning ? { reasoning: true } : {}),
 };
 const seed = number('seed', values.seed);
+if (values.ranker && (values.lora || values.reasoning)) fail('--ranker makes a reranker: it takes neither --lora nor --reasoning');
 
 if (values.lora) {
   const targets = values.targets?.split(',').map((t) => t.trim());
@@ -85,6 +89,7 @@ if (values.lora) {
     fail(error instanceof Error ? error.message : String(error));
   }
 } else {
-  const file = writeTinyModel(values.out, { ...base, ...(seed !== undefined ? { seed } : {}) });
-  console.log(`wrote ${file} (random weights${values.reasoning ? ', reasoning' : ''}: a test model, not a real one)`);
+  const file = writeTinyModel(values.out, { ...base, ...(values.ranker ? { ranker: true } : {}), ...(seed !== undefined ? { seed } : {}) });
+  const kind = values.reasoning ? ', reasoning' : values.ranker ? `, a reranker${values.favor ? ` for "${values.favor}"` : ''}` : '';
+  console.log(`wrote ${file} (random weights${kind}: a test model, not a real one)`);
 }

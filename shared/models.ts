@@ -175,6 +175,12 @@ export const CatalogEntry = z.object({
   approxSizeBytes: z.number(),
   description: z.string(),
   license: LicenceCard,
+  /**
+   * An embedding model's prefixes, put before each text it embeds: a search's query ("search_query: ") and each
+   * passage it searches ("search_document: "). Trained with them, it retrieves worse without them. An empty string
+   * is no prefix; a chat model has none at all.
+   */
+  prefixes: z.object({ query: z.string().max(500), document: z.string().max(500) }).optional(),
 });
 export type CatalogEntry = z.infer<typeof CatalogEntry>;
 

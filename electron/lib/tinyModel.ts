@@ -6,11 +6,13 @@
 import { writeFileSync } from 'node:fs';
 import { GGML_F32, GGML_Q8_0, GGUF_ALIGNMENT, type GgufMetaValue, type GgufTensor, quantizeQ8_0, serializeGguf } from './ggufWriter';
 import { buildTinyVocab, FAVOR_DIM, seededRandom, TINY_SHAPES, type TinyModelOptions, tinyModelName, weightScale } from './tinyModelShape';
+import { tinyRankerPlan } from './tinyRanker';
 
 // Everything the writers export stays importable from here, where callers have always found it.
 export { toHalf } from './ggufWriter';
 export { buildTinyLora, LORA_TARGETS, type LoraTarget, type TinyLoraOptions, writeTinyLora } from './tinyLora';
 export type { TinyModelOptions, TinyModelSize } from './tinyModelShape';
+export { RANK_TEMPLATE, RANKER_LABELS } from './tinyRanker';
 
 const CHATML_TEMPLATE =
   "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}" +
@@ -40,11 +42,16 @@ export function buildTinyModel(options: TinyModelOptions = {}): Buffer {
   const ctx = options.contextLength ?? 4096;
   const { embd, layers, ff, heads } = shape;
   const headDim = embd / heads;
-  const favor = options.favor;
   const reasoning = options.reasoning ?? false;
-  const vocab = buildTinyVocab(shape.vocab, favor, reasoning);
-  const favorToken = favor ? vocab.tokens.indexOf(`\u2581${favor}`) : -1;
-  if (favor && favorToken < 0) throw new Error(`favored word "${favor}" did not fit in the vocabulary`);
+  if (options.ranker && reasoning) throw new Error('a ranker does not reason: ask for ranker or reasoning, not both');
+  const vocab = buildTinyVocab(shape.vocab, options.favor, reasoning, options.ranker);
+  const favorToken = options.favor ? vocab.tokens.indexOf(`\u2581${options.favor}`) : -1;
+  const bareToken = options.favor && options.ranker ? vocab.tokens.indexOf(options.favor) : favorToken;
+  if (options.favor && (favorToken < 0 || bareToken < 0)) throw new Error(`favored word "${options.favor}" did not fit in the vocabulary`);
+  // A ranker favors a word in what it reads, not in what it writes: the chat model's favoring stays out of it.
+  const ranker = options.ranker ? tinyRankerPlan(shape, seed, favorToken < 0 ? [] : [favorToken, bareToken]) : null;
+  const favor = ranker ? undefined : options.favor;
+  const arch = ranker ? 'qwen3' : 'llama';
 
   const tensors: GgufTensor[] = [];
   const scale = weightScale(favor);
@@ -53,6 +60,7 @@ export function buildTinyModel(options: TinyModelOptions = {}): Buffer {
     const v = new Float32Array(cols * rows);
     for (let i = 0; i < v.length; i++) v[i] = (rand() * 2 - 1) * scale;
     edit?.(v);
+    ranker?.edit(name, v, cols);
     tensors.push({ name, dims: [cols, rows], type: GGML_Q8_0, data: quantizeQ8_0(v) });
   };
   const ones = (name: string): void => {
@@ -78,27 +86,29 @@ export function buildTinyModel(options: TinyModelOptions = {}): Buffer {
     weights(`${p}ffn_gate.weight`, embd, ff, scale);
     weights(`${p}ffn_up.weight`, embd, ff, scale);
     weights(`${p}ffn_down.weight`, ff, embd, scale, zeroRow(ff));
+    if (ranker) tensors.push(...ranker.blockNorms(l));
   }
   ones('output_norm.weight');
   weights('output.weight', embd, shape.vocab, favor ? 0.1 : 0.5, (v) => {
-    if (favorToken >= 0) v[favorToken * embd + FAVOR_DIM] = 50;
+    if (favor) v[favorToken * embd + FAVOR_DIM] = 50;
   });
+  if (ranker) tensors.push(ranker.head());
 
   const meta: Array<[string, GgufMetaValue]> = [
-    ['general.architecture', { t: 'str', v: 'llama' }],
+    ['general.architecture', { t: 'str', v: arch }],
     ['general.name', { t: 'str', v: tinyModelName(options) }],
     ['general.license', { t: 'str', v: options.license ?? 'mit' }],
     ['general.alignment', { t: 'u32', v: GGUF_ALIGNMENT }],
     ['general.file_type', { t: 'u32', v: 7 }],
-    ['llama.context_length', { t: 'u32', v: ctx }],
-    ['llama.embedding_length', { t: 'u32', v: embd }],
-    ['llama.block_count', { t: 'u32', v: layers }],
-    ['llama.feed_forward_length', { t: 'u32', v: ff }],
-    ['llama.attention.head_count', { t: 'u32', v: heads }],
-    ['llama.attention.head_count_kv', { t: 'u32', v: heads }],
-    ['llama.rope.dimension_count', { t: 'u32', v: headDim }],
-    ['llama.attention.layer_norm_rms_epsilon', { t: 'f32', v: 1e-5 }],
-    ['llama.vocab_size', { t: 'u32', v: shape.vocab }],
+    [`${arch}.context_length`, { t: 'u32', v: ctx }],
+    [`${arch}.embedding_length`, { t: 'u32', v: embd }],
+    [`${arch}.block_count`, { t: 'u32', v: layers }],
+    [`${arch}.feed_forward_length`, { t: 'u32', v: ff }],
+    [`${arch}.attention.head_count`, { t: 'u32', v: heads }],
+    [`${arch}.attention.head_count_kv`, { t: 'u32', v: heads }],
+    [`${arch}.rope.dimension_count`, { t: 'u32', v: headDim }],
+    [`${arch}.attention.layer_norm_rms_epsilon`, { t: 'f32', v: 1e-5 }],
+    [`${arch}.vocab_size`, { t: 'u32', v: shape.vocab }],
     ['tokenizer.ggml.model', { t: 'str', v: 'llama' }],
     ['tokenizer.ggml.tokens', { t: 'strs', v: vocab.tokens }],
     ['tokenizer.ggml.scores', { t: 'f32s', v: vocab.scores }],
@@ -109,6 +119,7 @@ export function buildTinyModel(options: TinyModelOptions = {}): Buffer {
     ['tokenizer.ggml.add_bos_token', { t: 'bool', v: true }],
     ['tokenizer.ggml.add_eos_token', { t: 'bool', v: false }],
     ['tokenizer.chat_template', { t: 'str', v: reasoning ? REASONING_TEMPLATE : CHATML_TEMPLATE }],
+    ...(ranker?.meta ?? []),
   ];
 
   return serializeGguf(meta, tensors);

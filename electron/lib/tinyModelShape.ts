@@ -21,6 +21,13 @@ export interface TinyModelOptions {
    * budget (`thoughtTokens`) and the answer follows the budget's last thought token.
    */
   reasoning?: boolean;
+  /**
+   * A reranker, laid out as llama.cpp's converter writes Qwen3-Reranker (see tinyRanker.ts): architecture qwen3,
+   * rank pooling, a `cls.output` head over the labels yes and no, and a rerank template, so node-llama-cpp's
+   * LlamaRankingContext accepts it. With `favor`, a pair scores higher the larger the share of the word in the query
+   * and document together, and exactly 0.5 when neither has it; without, its scores are arbitrary but fixed.
+   */
+  ranker?: boolean;
 }
 
 /** The options that name a tiny model and fix its vocabulary and shapes: what an adapter needs of its base. */
@@ -63,8 +70,12 @@ export interface TinyVocab {
   scores: number[];
 }
 
-/** The SentencePiece-style vocabulary of `size` tokens: controls, the 256 byte tokens, ASCII, then word prefixes. */
-export function buildTinyVocab(size: number, favor?: string, reasoning = false): TinyVocab {
+/**
+ * The SentencePiece-style vocabulary of `size` tokens: controls, the 256 byte tokens, ASCII, then word prefixes.
+ * With `bare`, the favored word is also a token without its leading space (a ranker's), so it is one token at the
+ * start of a text tokenized without the space SentencePiece adds, as node-llama-cpp tokenizes a query and a document.
+ */
+export function buildTinyVocab(size: number, favor?: string, reasoning = false, bare = false): TinyVocab {
   // The thinking controls come after the ChatML ones, so the ids before them stay as in a plain model.
   const tokens: string[] = ['<unk>', '<s>', '</s>', '<|im_start|>', '<|im_end|>', ...(reasoning ? THINK_TOKENS : [])];
   const types: number[] = [
@@ -94,6 +105,7 @@ export function buildTinyVocab(size: number, favor?: string, reasoning = false):
     const piece = `\u2581${word}`;
     for (let i = 2; i <= piece.length; i++) add(piece.slice(0, i));
   }
+  if (bare && favor) for (let i = 2; i <= favor.length; i++) add(favor.slice(0, i));
   while (tokens.length < size) {
     const t = `<unused${tokens.length}>`;
     seen.add(t);
@@ -108,10 +120,11 @@ export function buildTinyVocab(size: number, favor?: string, reasoning = false):
 export const weightScale = (favor: string | undefined): number => (favor ? 0.02 : 0.2);
 
 /** The model's general.name; a LoRA adapter names its base with it too (general.base_model.0.name). */
-export function tinyModelName(options: TinyModelBase): string {
-  const { size = '1m', favor, reasoning } = options;
+export function tinyModelName(options: TinyModelBase & Pick<TinyModelOptions, 'ranker'>): string {
+  const { size = '1m', favor, reasoning, ranker } = options;
   return (
-    options.name ?? `Hearth tiny test model (${size}, random weights${favor ? `, favors "${favor}"` : ''}${reasoning ? ', reasons' : ''})`
+    options.name ??
+    `Hearth tiny test model (${size}, random weights${favor ? `, favors "${favor}"` : ''}${reasoning ? ', reasons' : ''}${ranker ? ', ranks' : ''})`
   );
 }
 

@@ -14,7 +14,17 @@ export const CatalogRecord = CatalogEntry.omit({ license: true }).extend({
 });
 export type CatalogRecord = z.infer<typeof CatalogRecord>;
 
-export const CatalogFile = z.object({ version: z.literal(1), models: z.array(CatalogRecord).min(1) });
+export const CatalogFile = z.object({
+  version: z.literal(1),
+  // Every embedding model says its prefixes, empty ones included, so "none" is a decision rather than an omission.
+  models: z
+    .array(
+      CatalogRecord.refine((m) => (m.kind === 'embedding') === (m.prefixes !== undefined), {
+        message: 'An embedding model needs its prefixes (empty strings for none), and only an embedding model has them.',
+      }),
+    )
+    .min(1),
+});
 
 let cached: CatalogEntry[] | null = null;
 

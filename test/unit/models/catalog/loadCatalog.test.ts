@@ -26,7 +26,9 @@ describe('the curated catalog', () => {
       expect(sizes.size, family).toBeGreaterThanOrEqual(2);
     }
     const embedding = catalog.filter((e) => e.kind === 'embedding');
-    expect(embedding.map((e) => e.id)).toEqual(expect.arrayContaining(['nomic-embed-text-v1.5', 'bge-small-en-v1.5', 'all-minilm-l6-v2']));
+    expect(embedding.map((e) => e.id)).toEqual(
+      expect.arrayContaining(['nomic-embed-text-v1.5', 'bge-small-en-v1.5', 'multilingual-e5-small', 'all-minilm-l6-v2']),
+    );
     expect(embedding.every((e) => e.approxSizeBytes < 1e9)).toBe(true);
     expect(catalog.filter((e) => e.kind === 'chat' && e.approxSizeBytes < 1.5e9).length).toBeGreaterThanOrEqual(4);
   });
@@ -58,6 +60,29 @@ describe('the curated catalog', () => {
     const dropped = catalog.filter((e) => !commercial.includes(e)).map((e) => e.id);
     expect(dropped.sort()).toEqual(['ministral-8b-instruct', 'qwen2.5-3b-instruct']);
     expect(catalogEntries(false)).toEqual(catalog);
+  });
+
+  it("keeps each embedding model's query and document prefixes as its card gives them", () => {
+    const prefixes = (id: string) => byId.get(id)?.prefixes;
+    expect(prefixes('bge-small-en-v1.5')).toEqual({ query: 'Represent this sentence for searching relevant passages: ', document: '' });
+    expect(prefixes('nomic-embed-text-v1.5')).toEqual({ query: 'search_query: ', document: 'search_document: ' });
+    expect(prefixes('multilingual-e5-small')).toEqual({ query: 'query: ', document: 'passage: ' });
+    expect(prefixes('all-minilm-l6-v2')).toEqual({ query: '', document: '' });
+    expect(prefixes('embeddinggemma-300m')).toEqual({ query: 'task: search result | query: ', document: 'title: none | text: ' });
+    expect(prefixes('qwen3-embedding-0.6b')?.query).toMatch(/^Instruct: .+\nQuery:$/);
+    expect(prefixes('qwen3-embedding-0.6b')?.document).toBe('');
+    for (const e of catalog) expect(e.prefixes !== undefined, e.id).toBe(e.kind === 'embedding');
+  });
+
+  it('refuses an embedding model without prefixes and a chat model with them', () => {
+    const embedding = { ...catalog.find((e) => e.id === 'nomic-embed-text-v1.5')!, license: 'apache-2.0' };
+    const chat = { ...catalog.find((e) => e.id === 'qwen3-8b')!, license: 'apache-2.0' };
+    const { prefixes: _, ...bare } = embedding;
+    expect(() => loadCatalog({ version: 1, models: [bare] })).toThrow(/needs its prefixes/);
+    expect(() => loadCatalog({ version: 1, models: [{ ...chat, prefixes: { query: 'q: ', document: '' } }] })).toThrow(
+      /only an embedding model/,
+    );
+    expect(loadCatalog({ version: 1, models: [embedding, chat] }).map((e) => e.prefixes)).toEqual([embedding.prefixes, undefined]);
   });
 
   it('refuses a malformed catalog file, saying what is wrong', () => {
