@@ -177,7 +177,9 @@ export class Engine {
     if (!slot) throw new AppError('NO_MODEL', 'No ranking model is loaded.');
     return this.vectorLock.ranking.run(async () => {
       if (signal.aborted) throw new AppError('CANCELLED', 'Ranking was cancelled.');
-      return { scores: await slot.context.rankAll(input.query, input.documents) };
+      // A passage longer than the ranking context is ranked in overlapping pieces and keeps its best score, rather
+      // than failing the whole batch.
+      return { scores: await slot.context.rankAll(input.query, input.documents, { onOverflow: 'maxChunk' }) };
     });
   }
 
