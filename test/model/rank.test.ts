@@ -85,6 +85,16 @@ describe('ranking on the tiny reranker', () => {
     expect((await rank(host, 'where is the hearth', ['the fire is warm']))[0]).toBeGreaterThan(0.5);
   });
 
+  it('ranks a passage longer than its context in pieces, keeping its best, instead of failing the batch', async () => {
+    const host = newHost();
+    await host.load({ slot: 'ranking', path: favoring, options: { ...LOAD, contextSize: 256 } });
+    const long = `${'the fire is warm and '.repeat(200)}hearth`;
+    const [plain, longOne] = await rank(host, QUERY, ['the fire is warm', long]);
+    expect(plain).toBe(0.5);
+    // The piece that holds the word scores above even.
+    expect(longOne).toBeGreaterThan(0.5);
+  });
+
   it('is a model that ranks to the inspect job, which the library files as an embedding model; the chat model is not', async () => {
     const host = newHost();
     const info = await host.job('inspect', { source: ranker });
