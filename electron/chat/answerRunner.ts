@@ -5,6 +5,7 @@ import type { GenerateResult } from '../inference/protocol';
 import { DeltaBatcher } from '../lib/deltaBatcher';
 import type { EventBus } from '../lib/events';
 import { newId } from '../lib/ids';
+import type { AnswerSources } from '../rag/ask/answerSources';
 import type { SettingsService } from '../settings/settingsService';
 import type { ChatBackend } from './chatBackend';
 import { chatSettingsFor } from './chatSettings';
@@ -27,6 +28,11 @@ export interface RunnerDeps {
   checkFits?: (conversationId: string | null, text: string) => Promise<void>;
   /** The chat model loaded now, read when an answer starts writing: where it ran goes into its stats. */
   loadedModel?: () => LoadedModel | null;
+  /**
+   * Document Q&A: the passages an answer draws on from its conversation's collections, put in its prompt, and the
+   * citations that numbering makes. Without it (or for a chat with no collections) answers are plain chat.
+   */
+  sources?: Pick<AnswerSources, 'prepare'>;
   /** Runs its function in one write transaction. */
   transaction: <T>(fn: () => T) => T;
   /**
@@ -314,7 +320,24 @@ export class AnswerRunner {
       const s = chatSettingsFor(settings, conversationId);
       // The path to this answer, not the branch on screen: the user may step to another branch meanwhile. The
       // answer itself is in the history only when it has text to continue.
-      const turns = buildTurns(s.systemPrompt, messages.pathTo(messageId));
+      const history = messages.pathTo(messageId);
+      // Document Q&A: the passages go in the prompt, and the citations are stored before the answer is written, so
+      // clients show its sources while it streams. A continued answer keeps the citations its text already uses.
+      const sourcing =
+        (await this.deps.sources?.prepare({
+          conversationId,
+          history,
+          continuing: partial ?? null,
+          maxTokens: s.sampling.maxTokens ?? 0,
+          overflow: s.contextOverflow,
+          turnsWith: (sources) => buildTurns(s.systemPrompt, history, sources),
+          signal,
+        })) ?? null;
+      if (sourcing && !partial?.citations) {
+        messages.setCitations(messageId, sourcing.citations);
+        events.emit('conversations:changed', { conversationId });
+      }
+      const turns = buildTurns(s.systemPrompt, history, sourcing?.sources ?? null);
       const result = await this.deps.backend.generate(
         turns,
         {

@@ -1,4 +1,6 @@
 import type Database from 'better-sqlite3';
+import { z } from 'zod';
+import { Citation } from '../../shared/rag';
 import type { Message, MessageRole, MessageStats, MessageStatus } from '../../shared/types';
 
 interface MessageRow {
@@ -23,6 +25,7 @@ interface MessageRow {
   created_at: number;
   parent_id: string | null;
   active: number;
+  citations: string | null;
 }
 
 /** A row read with its place among its siblings (list and get). */
@@ -53,8 +56,26 @@ const toMessage = (r: MessageRow | PlacedRow): Message => ({
   thoughtMs: r.thought_ms,
   createdAt: r.created_at,
   parentId: r.parent_id,
+  ...citationsOf(r.citations),
   ...('branch_count' in r ? { branch: { index: r.branch_index, count: r.branch_count } } : {}),
 });
+
+const Citations = z.array(Citation);
+
+/**
+ * NULL: the answer consulted no collection (no `citations` key). `[]`: it searched its collections and found
+ * nothing relevant (or nothing fit), which the UI says. The column is JSON the runner wrote; it is parsed all the
+ * same, and a value that does not parse reads as no citations rather than breaking the conversation.
+ */
+function citationsOf(json: string | null): Pick<Message, 'citations'> {
+  if (json === null) return {};
+  try {
+    const parsed = Citations.safeParse(JSON.parse(json));
+    return parsed.success ? { citations: parsed.data } : {};
+  } catch {
+    return {};
+  }
+}
 
 /** Siblings share a conversation and a parent; `IS` so that the roots (NULL parent) are siblings too. */
 const SIBLINGS = 's.conversation_id = m.conversation_id AND s.parent_id IS m.parent_id';
@@ -143,6 +164,7 @@ export class MessagesRepo {
           thoughts = @thoughts, thought_ms = @thoughtMs, gpu = @gpu, gpu_layers = @gpuLayers, total_layers = @totalLayers,
           dropped_messages = @droppedMessages
         WHERE id = @id`),
+      setCitations: db.prepare<[string | null, string]>('UPDATE messages SET citations = ? WHERE id = ?'),
       failInterrupted: db.prepare("UPDATE messages SET status = 'failed', error = ? WHERE status = 'streaming'"),
     };
   }
@@ -244,6 +266,11 @@ export class MessagesRepo {
   finish(id: string, status: Exclude<MessageStatus, 'streaming'>, end: MessageEnd): void {
     const { stats, ...rest } = end;
     this.stmts.finish.run({ id, status, ...rest, ...stats });
+  }
+
+  /** The passages an answer cites, numbered as it cites them; `[]`: it searched and found nothing; null: it did not search. */
+  setCitations(id: string, citations: readonly Citation[] | null): void {
+    this.stmts.setCitations.run(citations === null ? null : JSON.stringify(citations), id);
   }
 
   /** Answers left `streaming` by a process that died become `failed`; returns how many. */

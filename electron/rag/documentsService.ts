@@ -1,6 +1,10 @@
 import type Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
 import { AppError } from '../../shared/errors';
 import type { DocumentView } from '../../shared/rag';
+import { ConversationCollectionsRepo } from './ask/conversationCollectionsRepo';
+import { type DocumentText, DocumentTexts } from './ask/documentTexts';
+import { viewOf } from './ask/documentView';
 
 export interface DocumentsOptions {
   db: Database.Database;
@@ -10,22 +14,43 @@ export interface DocumentsOptions {
 
 /** A conversation's collections, and the cited passage in its document (the viewer). */
 export class DocumentsService {
-  constructor(private readonly o: DocumentsOptions) {}
+  private readonly collections: ConversationCollectionsRepo;
+  private readonly texts: DocumentTexts;
 
-  collectionsOf(_conversationId: string): { collectionIds: string[] } {
-    void this.o;
-    return { collectionIds: [] };
+  constructor(private readonly o: DocumentsOptions) {
+    this.collections = new ConversationCollectionsRepo(o.db);
+    this.texts = new DocumentTexts(o.db);
   }
 
-  setCollections(_conversationId: string, _ids: string[]): { collectionIds: string[] } {
-    throw new AppError('UNSUPPORTED', 'Collections are not built yet.');
+  collectionsOf(conversationId: string): { collectionIds: string[] } {
+    return { collectionIds: this.collections.list(conversationId) };
   }
 
-  view(_documentId: string, _charStart: number, _charEnd: number): DocumentView {
-    throw new AppError('UNSUPPORTED', 'The document viewer is not built yet.');
+  /** The conversation's next answers search these collections (only ones that exist; none: it answers as a plain chat). */
+  setCollections(conversationId: string, ids: string[]): { collectionIds: string[] } {
+    return { collectionIds: this.collections.set(conversationId, ids) };
   }
 
-  async openExternal(_documentId: string): Promise<void> {
-    throw new AppError('UNSUPPORTED', 'Opening documents is not built yet.');
+  /** The page (PDF) or the text around a cited passage, with the passage marked. */
+  view(documentId: string, charStart: number, charEnd: number): DocumentView {
+    return viewOf(this.found(documentId), charStart, charEnd);
+  }
+
+  /** Opens the document in the system's app (desktop); elsewhere says where the file is. */
+  async openExternal(documentId: string): Promise<void> {
+    const doc = this.found(documentId);
+    if (!this.o.openPath) {
+      throw new AppError('UNSUPPORTED', `This window cannot open files on the computer. ${doc.fileName} is at ${doc.path}.`);
+    }
+    if (!existsSync(doc.path)) {
+      throw new AppError('NOT_FOUND', `${doc.fileName} is no longer at ${doc.path}: it was moved or deleted since it was indexed.`);
+    }
+    await this.o.openPath(doc.path);
+  }
+
+  private found(documentId: string): DocumentText {
+    const doc = this.texts.read(documentId);
+    if (!doc) throw new AppError('NOT_FOUND', 'That document is no longer in any collection (it may have been removed or re-indexed).');
+    return doc;
   }
 }

@@ -89,3 +89,52 @@ describe('the message tree', () => {
     expect(repo.hasChildren('a1')).toBe(false);
   });
 });
+
+describe("an answer's citations", () => {
+  const cited = {
+    n: 1,
+    documentId: 'd1',
+    collectionId: 'col',
+    path: '/docs/kiln.pdf',
+    fileName: 'kiln.pdf',
+    page: 2,
+    heading: null,
+    snippet: 'the kiln reaches 1,280 degrees',
+    charStart: 24,
+    charEnd: 65,
+  };
+
+  it('stores the passages an answer cites, numbered, and returns them with the message wherever it is read', () => {
+    const { repo, add } = setup();
+    add('u1', null);
+    add('a1', 'u1', 'assistant');
+    repo.setCitations('a1', [cited, { ...cited, n: 2, page: null, heading: 'Firing > Cones' }]);
+    repo.finish('a1', 'complete', { content: 'Hot [1].', error: null, thoughts: '', thoughtMs: null, stats: EMPTY_STATS });
+    const expected = [cited, { ...cited, n: 2, page: null, heading: 'Firing > Cones' }];
+    expect(repo.get('a1')!.citations).toEqual(expected);
+    expect(repo.list('c').at(-1)!.citations).toEqual(expected);
+    expect(repo.listSome(['a1'])[0]!.citations).toEqual(expected);
+    expect(repo.pathTo('a1').at(-1)!.citations).toEqual(expected);
+  });
+
+  it('tells an answer that searched and found nothing ([]) from one that did not search (no citations at all)', () => {
+    const { repo, add } = setup();
+    add('u1', null);
+    add('a1', 'u1', 'assistant');
+    add('a2', 'u1', 'assistant');
+    repo.setCitations('a1', []);
+    expect(repo.get('a1')!.citations).toEqual([]);
+    expect(repo.get('a2')).not.toHaveProperty('citations');
+    repo.setCitations('a1', null);
+    expect(repo.get('a1')).not.toHaveProperty('citations');
+  });
+
+  it('reads a damaged citations value as none rather than failing the whole conversation', () => {
+    const { db, repo, add } = setup();
+    add('u1', null);
+    add('a1', 'u1', 'assistant');
+    db.prepare(`UPDATE messages SET citations = '[{"n": "one"}]' WHERE id = 'a1'`).run();
+    expect(repo.get('a1')).not.toHaveProperty('citations');
+    expect(repo.list('c').map((m) => m.id)).toEqual(['u1', 'a1']);
+  });
+});
