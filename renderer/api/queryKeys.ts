@@ -19,4 +19,12 @@ export const queryKeys = {
   machine: ['machine'] as const,
   fit: (path: string, contextSize: number | null) => ['fit', path, contextSize] as const,
   anyFit: ['fit'] as const,
+  /** Document Q&A: the collections, one collection's documents, a conversation's attached collections. */
+  collections: ['collections'] as const,
+  collectionDocuments: (id: string) => ['collections', 'documents', id] as const,
+  /** Prefix of every `collectionDocuments` key. */
+  anyCollectionDocuments: ['collections', 'documents'] as const,
+  conversationCollections: (id: string) => ['conversationCollections', id] as const,
+  anyConversationCollections: ['conversationCollections'] as const,
+  documentView: (documentId: string, charStart: number, charEnd: number) => ['documentView', documentId, charStart, charEnd] as const,
 };

@@ -1,9 +1,11 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import type { Download } from '../../shared/models';
+import type { Collection } from '../../shared/rag';
 import { liveFailures } from '../features/chat/liveFailures';
 import { queueStore } from '../features/chat/queueStore';
 import { streamStore } from '../features/chat/streamStore';
+import { documentsMoved, mergeIngest } from '../features/collections/ingestCache';
 import { mergeDownload } from '../features/models/downloads/downloadsCache';
 import { call, onConnection, onEvent } from './client';
 import { queryKeys } from './queryKeys';
@@ -59,6 +61,24 @@ export function useMainEvents(): void {
         if (d.status === 'done') libraryChanged();
       }),
       onEvent('models:changed', libraryChanged),
+      onEvent('collections:progress', (p) => {
+        const list = qc.getQueryData<Collection[]>(queryKeys.collections);
+        const before = list?.find((c) => c.id === p.collectionId)?.ingest;
+        if (list) qc.setQueryData<Collection[]>(queryKeys.collections, mergeIngest(list, p));
+        // Rate and ETA ticks only move the bar; a file done or a run that began or ended changes counts and statuses.
+        if (documentsMoved(before, p)) {
+          void qc.invalidateQueries({ queryKey: queryKeys.collections, exact: true });
+          void qc.invalidateQueries({ queryKey: queryKeys.collectionDocuments(p.collectionId) });
+        }
+      }),
+      onEvent('collections:changed', (c) => {
+        void qc.invalidateQueries({ queryKey: queryKeys.collections, exact: true });
+        void qc.invalidateQueries({
+          queryKey: c.collectionId ? queryKeys.collectionDocuments(c.collectionId) : queryKeys.anyCollectionDocuments,
+        });
+        // A deleted collection leaves the conversations it was attached to.
+        void qc.invalidateQueries({ queryKey: queryKeys.anyConversationCollections });
+      }),
       // Events sent while the socket was down are lost: after a reconnect every cache may be stale.
       onConnection((connected) => {
         if (!connected) down = true;

@@ -5,6 +5,8 @@ import { queryKeys } from '../api/queryKeys';
 import { useMainEvents } from '../api/useMainEvents';
 import { ChatParams } from '../features/chat/ChatParams';
 import { ChatView } from '../features/chat/ChatView';
+import { collectionsNav, openCollections, useCollectionsNav } from '../features/collections/collectionsNav';
+import { CollectionsView } from '../features/collections/CollectionsView';
 import { ConversationList } from '../features/conversations/ConversationList';
 import { useAppShortcuts } from '../features/conversations/shortcuts';
 import { modelsDirOf } from '../features/models/common/library';
@@ -30,7 +32,7 @@ export function App() {
   useEffect(() => onConnection(setConnected), []);
   useAppShortcuts(() => {
     setConversationId(null);
-    const wasHidden = viewStore.get().view !== 'chat';
+    const wasHidden = viewStore.get().view !== 'chat' || collectionsNav.get().open;
     viewStore.set({ view: 'chat' });
     const focus = (): void => document.querySelector<HTMLTextAreaElement>('[data-testid="composer-input"]')?.focus();
     // A hidden composer takes no focus: wait for the chat to be shown.
@@ -48,6 +50,9 @@ export function App() {
   useTheme(settings.data?.theme);
   useModelsShortcut();
   const view = useView();
+  const collections = useCollectionsNav();
+  // The Collections view lies over the chat/models store (collectionsNav.ts): one of three fills the main area.
+  const main = collections.open ? 'collections' : view.view;
   const drop = useModelDrop(modelsDirOf(info.data, settings.data));
   const mac = navigator.platform.startsWith('Mac');
   const testModel = engine.data?.status === 'ready' && engine.data.model.isTestModel;
@@ -76,12 +81,22 @@ export function App() {
             type="button"
             className="button button-ghost models-button"
             data-testid="models-open"
-            aria-pressed={view.view === 'models'}
+            aria-pressed={main === 'models'}
             aria-keyshortcuts={MODELS_SHORTCUT.aria}
             title={`The model manager (${mac ? MODELS_SHORTCUT.mac : MODELS_SHORTCUT.other})`}
-            onClick={() => viewStore.set({ view: view.view === 'models' ? 'chat' : 'models' })}
+            onClick={() => viewStore.set({ view: main === 'models' ? 'chat' : 'models' })}
           >
             Models
+          </button>
+          <button
+            type="button"
+            className="button button-ghost models-button"
+            data-testid="collections-open"
+            aria-pressed={main === 'collections'}
+            title="Collections: your documents for the chat to answer from"
+            onClick={() => (main === 'collections' ? collectionsNav.close() : openCollections())}
+          >
+            Collections
           </button>
           <button
             type="button"
@@ -119,10 +134,11 @@ export function App() {
           </div>
         )}
         <DropNotice notice={drop.notice} onDismiss={drop.dismiss} />
-        {view.view === 'models' && <ModelsView tab={view.tab} info={info.data} settings={settings.data} engine={engine.data} />}
-        {/* Kept while the model manager is open, so a draft and the scroll position are still there on return. */}
+        {main === 'models' && <ModelsView tab={view.tab} info={info.data} settings={settings.data} engine={engine.data} />}
+        {main === 'collections' && <CollectionsView info={info.data} settings={settings.data} />}
+        {/* Kept while the model manager or collections are open, so a draft and the scroll position are still there on return. */}
         <ChatView
-          hidden={view.view !== 'chat'}
+          hidden={main !== 'chat'}
           conversationId={conversationId}
           onConversation={setConversationId}
           engine={engine.data}

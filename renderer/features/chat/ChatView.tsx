@@ -10,6 +10,7 @@ import { useDownloads } from '../models/downloads/useDownloads';
 import { FirstRun } from '../models/firstRun/FirstRun';
 import { showFirstRun } from '../models/firstRun/recommend';
 import { MODEL_PICKER_ID } from '../models/ModelPicker';
+import { AttachCollections } from './AttachCollections';
 import { Composer, type ComposerError } from './Composer';
 import { ContextMeter } from './ContextMeter';
 import { fetchLoaded, loadOlder } from './messagePages';
@@ -103,10 +104,21 @@ export function ChatView({ hidden = false, conversationId, onConversation, engin
   const fail = (e: unknown): void =>
     setError({ message: e instanceof Error ? e.message : String(e), pickModel: e instanceof ApiError && e.code === 'NO_MODEL' });
 
+  // Collections being attached (AttachCollections) go with the next message: it waits for them, and for the
+  // conversation attaching made in a new chat.
+  const attaching = useRef<Promise<string | null> | null>(null);
+  const onAttaching = useCallback((p: Promise<string | null>) => {
+    attaching.current = p;
+    void p.finally(() => {
+      if (attaching.current === p) attaching.current = null;
+    });
+  }, []);
+
   const send = async (text: string): Promise<boolean> => {
     setError(null);
     try {
-      const r = await call('chat:send', { conversationId, text });
+      const made = attaching.current ? await attaching.current : null;
+      const r = await call('chat:send', { conversationId: conversationId ?? made, text });
       qc.setQueryData(queryKeys.conversation(r.conversationId), (old: typeof conversation.data) =>
         old ? { ...old, messages: [...old.messages, r.userMessage, r.assistantMessage] } : old,
       );
@@ -154,6 +166,7 @@ export function ChatView({ hidden = false, conversationId, onConversation, engin
           <VirtualMessages scroller={scroller} messages={messages} viewStart={viewStart} keep={targetLoaded ? jumpTarget : null} />
         )}
       </div>
+      <AttachCollections conversationId={conversationId} onConversation={onConversation} onSaving={onAttaching} />
       <Composer
         hint={hint}
         streaming={!!streamingMessage}

@@ -1,5 +1,7 @@
 import { memo, useState } from 'react';
 import type { Message } from '../../../shared/types';
+import { AnswerSources } from '../collections/citations/AnswerSources';
+import { CitationsProvider } from '../collections/citations/CitationsProvider';
 import { liveFailures } from './liveFailures';
 import { MessageActions, MessageEditor } from './MessageActions';
 import { MessageMarkdown } from './markdown/MessageMarkdown';
@@ -10,7 +12,8 @@ import { ThinkingBlock } from './ThinkingBlock';
 
 /**
  * One message. The user's text shows as typed; the model's is Markdown, rendered block by block and never as
- * HTML (see markdown/MarkdownBlock.tsx for what untrusted output may and may not do).
+ * HTML (see markdown/MarkdownBlock.tsx for what untrusted output may and may not do), with its sources when it
+ * drew on the conversation's collections: [n] markers and the list under it open the cited passage.
  */
 export const MessageItem = memo(function MessageItem({ message }: { message: Message }) {
   const streamed = useStreamText(message.id);
@@ -37,9 +40,12 @@ export const MessageItem = memo(function MessageItem({ message }: { message: Mes
           {message.content}
         </div>
       ) : (
-        <div className="message-body markdown" data-testid="message-body">
-          <MessageMarkdown text={streamed ?? message.content} cursor={streaming} />
-        </div>
+        <CitationsProvider citations={message.citations}>
+          <div className="message-body markdown" data-testid="message-body">
+            <MessageMarkdown text={streamed ?? message.content} cursor={streaming} />
+          </div>
+          <AnswerSources message={message} />
+        </CitationsProvider>
       )}
       {message.error && message.status === 'stopped' && <div className="message-note">{message.error}</div>}
       {message.error && message.status !== 'stopped' && (

@@ -3,6 +3,8 @@ import { type ComponentProps, createContext, memo, type ReactElement, useContext
 import Markdown, { type Components, type ExtraProps, type Options } from 'react-markdown';
 import remarkGfm from 'remark-gfm';
 import remarkMath from 'remark-math';
+import { CITATION_TAG, citationNumber, rehypeCitationMarks } from '../../collections/citations/citationMarks';
+import { CitationRef } from '../../collections/citations/CitationRef';
 import { CodeBlock } from './CodeBlock';
 import { normalizeMath } from './mathDelimiters';
 import { rehypeKatex } from './rehypeKatex';
@@ -15,14 +17,16 @@ import { safeHref } from './safeUrl';
  *   handler sends them to the system browser); every other link is its text;
  * - no image is fetched: an image shows as a link to its address (or its alt text alone, if the address is not
  *   http(s));
- * - KaTeX runs untrusted (see rehypeKatex.ts).
+ * - KaTeX runs untrusted (see rehypeKatex.ts);
+ * - `[n]` outside code and links is a citation marker: a button to its source when the answer has one with that
+ *   number (CitationRef), its text otherwise.
  */
 export const MarkdownBlock = memo(function MarkdownBlock({ text, cursor }: { text: string; cursor: boolean }) {
   return <div className="md-block">{cursor ? render(text, LIVE) : cached(text)}</div>;
 });
 
 const remarkPlugins: Options['remarkPlugins'] = [remarkGfm, remarkMath];
-const rehypePlugins: Options['rehypePlugins'] = [rehypeKatex];
+const rehypePlugins: Options['rehypePlugins'] = [rehypeKatex, rehypeCitationMarks];
 const LIVE: Options['rehypePlugins'] = [...rehypePlugins, rehypeCursor];
 
 /** A link's content may not hold another link: an image inside a link shows as text. */
@@ -78,7 +82,12 @@ function Table({ children }: ComponentProps<'table'> & ExtraProps) {
   );
 }
 
-const components: Components = { a: Link, img: Image, pre: Pre, table: Table };
+function Cite({ node, children }: ComponentProps<'cite'> & ExtraProps) {
+  const n = citationNumber(node);
+  return n === null ? <cite>{children}</cite> : <CitationRef n={n} />;
+}
+
+const components: Components = { a: Link, img: Image, pre: Pre, table: Table, [CITATION_TAG]: Cite };
 
 function render(text: string, plugins: Options['rehypePlugins']): ReactElement {
   return Markdown({ children: normalizeMath(text), remarkPlugins, rehypePlugins: plugins, components });
