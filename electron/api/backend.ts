@@ -18,6 +18,8 @@ import type { GpuChoice } from '../inference/protocol';
 import { EventBus } from '../lib/events';
 import { DoctorService } from '../models/doctor/doctorService';
 import { CollectionsService } from '../rag/collectionsService';
+import { AnswerSources } from '../rag/ask/answerSources';
+import { engineGauge } from '../rag/ask/chatGauge';
 import { DocumentsService } from '../rag/documentsService';
 import { DownloadsService } from '../models/download/downloadsService';
 import { HubService } from '../models/hub/hubService';
@@ -116,6 +118,8 @@ export function createBackend(o: BackendOptions): Backend {
     events,
     scheduler,
     settings,
+    // Embedding models are the library's: checked there, and their catalog prefixes found by their Hub source.
+    library: { find: async (path) => (await library.list()).find((m) => m.path === path) ?? null },
     ...(o.pickPath ? { pickPath: o.pickPath } : {}),
   });
   const documents = new DocumentsService({ db, ...(o.openPath ? { openPath: o.openPath } : {}) });
@@ -135,6 +139,12 @@ export function createBackend(o: BackendOptions): Backend {
     resolveModel: () => modelsService.resolveForChat(),
     checkFits: (conversationId, text) => meter.checkFits(conversationId, text),
     loadedModel: () => host.loaded('chat'),
+    // Document Q&A: a conversation with collections answers from their passages, within the real context.
+    sources: new AnswerSources({
+      db,
+      search: (ids, query, limit) => collections.search(ids, query, limit),
+      gauge: engineGauge({ host, scheduler, fallbackContext: () => settings.get().contextSize || 4096 }),
+    }),
     transaction: (fn) => db.transaction(fn)(),
     ...(o.flushMs !== undefined ? { flushMs: o.flushMs } : {}),
   });

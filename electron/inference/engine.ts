@@ -80,7 +80,7 @@ export class Engine {
         ({ model, notice } = await this.loadFitting({
           modelPath: path,
           gpuLayers: options.gpuLayers,
-          defaultContextFlashAttention: options.flashAttention === true,
+          defaultContextFlashAttention: options.flashAttention,
         }));
       } catch (error) {
         throw new AppError('MODEL_LOAD_FAILED', this.explain(path, error, logStart));
