@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { getLoadablePath } from 'sqlite-vec';
 import { logWarn } from '../lib/log';
 import { DatabaseTooNewError, migrate, type MigrateResult } from './migrate';
 import { migrations } from './migrations';
@@ -38,9 +39,20 @@ export function openDatabase(file: string, options: OpenOptions = {}): OpenedDat
   return { ...openSchema(file), recovery };
 }
 
+/** A path inside app.asar as the unpacked copy beside it (SQLite loads extensions from real files only). */
+export const asarUnpacked = (path: string): string => path.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
+
+/**
+ * sqlite-vec's extension file. In a packaged app the module resolves it inside app.asar: electron-builder.yml unpacks
+ * it beside the archive, and the path is pointed there.
+ */
+export const vectorExtensionPath = (): string => asarUnpacked(getLoadablePath());
+
 function openSchema(file: string): Omit<OpenedDatabase, 'recovery'> {
   const db = new Database(file);
   try {
+    // Every connection: the document index's vector tables (vec0) cannot even be deleted from without it.
+    db.loadExtension(vectorExtensionPath());
     // Refuse a newer database before any pragma writes to it (switching to WAL rewrites the header).
     const found = db.pragma('user_version', { simple: true }) as number;
     if (found > migrations.length) throw new DatabaseTooNewError(found, migrations.length);
