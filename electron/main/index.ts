@@ -1,5 +1,6 @@
 /** The desktop shell: app lifecycle, the window and the IPC transport. Services live in plain Node modules. */
-import { app, BrowserWindow, dialog } from 'electron';
+import { app, BrowserWindow, dialog, shell } from 'electron';
+import { AppError } from '../../shared/errors';
 import { join } from 'node:path';
 import { createBackend, type Backend } from '../api/backend';
 import { lockDataDir } from '../lib/dataLock';
@@ -54,6 +55,19 @@ function start(): void {
           };
           const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
           return result.canceled ? null : (result.filePaths[0] ?? null);
+        },
+        pickPath: async (kind) => {
+          const options = {
+            title: kind === 'folder' ? 'Add a folder to the collection' : 'Add a file to the collection',
+            properties: [kind === 'folder' ? ('openDirectory' as const) : ('openFile' as const)],
+          };
+          const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+          return result.canceled ? null : (result.filePaths[0] ?? null);
+        },
+        // shell.openPath answers its failure as a string rather than throwing.
+        openPath: async (path) => {
+          const error = await shell.openPath(path);
+          if (error) throw new AppError('UNSUPPORTED', `Could not open ${path}: ${error}`);
         },
       });
       registerIpc(backend, isAppUrl, () => win?.webContents ?? null);
