@@ -56,5 +56,12 @@ export function serveSocket(ws: WebSocket, backend: Backend): void {
     answer(data, isBinary).catch(() => ws.close(1011, 'internal error'));
   });
   ws.on('close', unsubscribe);
-  ws.on('error', () => ws.terminate());
+  // On a protocol error (a frame over the cap: 1009) ws has already queued its close frame. Destroying the socket at
+  // once could drop that frame, and unread bytes make the kernel reset the connection, so the client saw 1006 instead
+  // of 1009 under load. Give the close a moment to go out; a client that never answers it is cut off after that.
+  ws.on('error', () => {
+    const cutOff = setTimeout(() => ws.terminate(), 1000);
+    cutOff.unref();
+    ws.once('close', () => clearTimeout(cutOff));
+  });
 }
