@@ -7,7 +7,7 @@ import { AppError } from '../../../shared/errors';
 import type { DownloadRecord, StoredPart } from './downloadsRepo';
 import { moveIntoPlace } from './finalize';
 import { checkFreeSpace, type StatFs } from './freeSpace';
-import type { PartSink } from './partSink';
+import type { TransferThread } from './transferThread';
 import { transferPart } from './partTransfer';
 import { withRetries } from './retry';
 import { TransferError } from './transferError';
@@ -18,8 +18,8 @@ export const partPathOf = (part: StoredPart): string => `${part.destPath}.part`;
 export interface JobContext {
   record: DownloadRecord;
   signal: AbortSignal;
-  /** Writes and hashes on a worker thread; it keeps each partial file's hash, so a resume need not read it again. */
-  sink: PartSink;
+  /** Fetches, writes and hashes on a worker thread; it keeps each partial file's hash, so a resume need not read it again. */
+  thread: TransferThread;
   token: () => string | null;
   stallMs: number;
   tries: number;
@@ -96,7 +96,7 @@ export async function runDownloadJob(c: JobContext): Promise<void> {
           tokenOrigin: new URL(part.url).origin,
           signal,
           stallMs: c.stallMs,
-          sink: c.sink,
+          thread: c.thread,
           onProgress: (bytes, fromNetwork) => {
             gotBytes ||= fromNetwork;
             c.onBytes(before + bytes, fromNetwork);
@@ -115,7 +115,7 @@ export async function runDownloadJob(c: JobContext): Promise<void> {
     });
     if (digest !== part.sha256) {
       await rm(partPath, { force: true });
-      c.sink.forget(partPath);
+      c.thread.forget(partPath);
       throw mismatch(part, digest);
     }
     before += part.sizeBytes;
@@ -124,6 +124,6 @@ export async function runDownloadJob(c: JobContext): Promise<void> {
   c.verifying();
   for (const part of [...record.parts].reverse()) {
     if (existsSync(partPathOf(part))) await moveIntoPlace(partPathOf(part), part.destPath);
-    c.sink.forget(partPathOf(part));
+    c.thread.forget(partPathOf(part));
   }
 }

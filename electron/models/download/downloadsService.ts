@@ -11,7 +11,7 @@ import { bytesOnDisk, type Entry, entryFor, totalOf, viewOf } from './downloadEn
 import { partPathOf, runDownloadJob } from './downloadJob';
 import { type DownloadRecord, DownloadsRepo, type StoredPart } from './downloadsRepo';
 import { checkFreeSpace, nodeStatFs, type StatFs } from './freeSpace';
-import { PartSink } from './partSink';
+import { TransferThread } from './transferThread';
 import { planDownload } from './planDownload';
 import { checkRealInside } from './safePath';
 
@@ -48,7 +48,7 @@ const FINISHED: readonly DownloadStatus[] = ['done', 'failed', 'cancelled'];
 export class DownloadsService {
   private readonly repo: DownloadsRepo;
   private readonly entries = new Map<string, Entry>();
-  private readonly sink = new PartSink();
+  private readonly thread = new TransferThread();
   private pumping: Promise<void> | null = null;
   private disposed = false;
 
@@ -169,7 +169,7 @@ export class DownloadsService {
     this.disposed = true;
     for (const e of this.entries.values()) e.controller?.abort(new AppError('CANCELLED', 'Hearth is closing.'));
     await this.pumping;
-    await this.sink.dispose();
+    await this.thread.dispose();
   }
 
   private checkNotThere(repo: string, file: string, parts: StoredPart[]): void {
@@ -206,7 +206,7 @@ export class DownloadsService {
 
   private async deletePartials(e: Entry): Promise<void> {
     await Promise.all(e.record.parts.map((p) => rm(partPathOf(p), { force: true })));
-    for (const p of e.record.parts) this.sink.forget(partPathOf(p));
+    for (const p of e.record.parts) this.thread.forget(partPathOf(p));
     e.received = e.record.parts.reduce((n, p) => n + bytesOnDisk(p), 0);
   }
 
@@ -268,7 +268,7 @@ export class DownloadsService {
       await runDownloadJob({
         record: e.record,
         signal: controller.signal,
-        sink: this.sink,
+        thread: this.thread,
         token: this.o.token,
         stallMs: this.o.stallMs ?? 30_000,
         tries: this.o.tries ?? 5,

@@ -1,6 +1,5 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { AppError } from '../../../shared/errors';
+import type { Head, TransferThread } from './transferThread';
 
 export interface GetOptions {
   /** First byte wanted; 0 sends no Range header. */
@@ -9,30 +8,27 @@ export interface GetOptions {
   token: string | null;
   /** The Hub's own origin. A redirect elsewhere (the CDN) must not see the token. */
   tokenOrigin: string;
+  /** Where the request runs; its body waits there for `thread.body` or `thread.discard`. */
+  thread: TransferThread;
+  /** No answer for this long and the request ends (each hop of a redirect has as long). */
+  stallMs: number;
+  /** Checked before each hop: an abort between two requests must not start the next. */
   signal: AbortSignal;
   maxRedirects?: number;
 }
 
 export interface GetResult {
-  res: IncomingMessage;
+  head: Head;
   /** Where the answer came from, after redirects. */
   url: URL;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
-function once(url: URL, headers: Record<string, string>, signal: AbortSignal): Promise<IncomingMessage> {
-  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'GET', headers, signal }, resolve);
-    req.once('error', reject);
-    req.end();
-  });
-}
-
 /**
  * A GET for a file from `offset`, following the Hub's redirects (to its CDN) by hand, so that the token goes to
- * the Hub alone and every hop honours the same AbortSignal. The caller reads, or destroys, the body.
+ * the Hub alone. The request runs on the transfer thread; which address and which headers is decided here.
+ * The caller hands the body on, or discards it.
  */
 export async function getFrom(start: string, o: GetOptions): Promise<GetResult> {
   let url = new URL(start);
@@ -40,10 +36,11 @@ export async function getFrom(start: string, o: GetOptions): Promise<GetResult> 
     const headers: Record<string, string> = { 'User-Agent': 'Hearth', 'Accept-Encoding': 'identity' };
     if (o.offset > 0) headers.Range = `bytes=${o.offset}-`;
     if (o.token && url.origin === o.tokenOrigin) headers.Authorization = `Bearer ${o.token}`;
-    const res = await once(url, headers, o.signal);
-    const location = res.headers.location;
-    if (!REDIRECTS.has(res.statusCode ?? 0) || !location) return { res, url };
-    res.resume();
+    o.signal.throwIfAborted();
+    const head = await o.thread.request(url.href, headers, o.stallMs);
+    const location = head.headers.location;
+    if (!REDIRECTS.has(head.status) || !location) return { head, url };
+    o.thread.discard(head);
     if (hop >= (o.maxRedirects ?? 5)) throw new AppError('NETWORK', `Too many redirects downloading ${start}.`);
     const next = new URL(location, url);
     if (next.protocol !== 'http:' && next.protocol !== 'https:') {
