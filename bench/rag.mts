@@ -16,6 +16,7 @@
  * on the floats for several candidate counts, with and without a partition per collection, and binary codes held in
  * JavaScript memory. Env: RAG_CHUNKS (100,000), RAG_QUERIES (300), BENCH_NO_WRITE.
  */
+import { zipf } from './zipf.mjs';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -80,23 +81,6 @@ function vocabulary(): string[] {
   return words;
 }
 
-function zipf(n: number, s = 1.07): () => number {
-  const cdf = new Float64Array(n);
-  let sum = 0;
-  for (let r = 0; r < n; r++) cdf[r] = sum += 1 / (r + 1) ** s;
-  return () => {
-    const x = random() * sum;
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cdf[mid]! < x) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-}
-
 interface Corpus {
   vectors: Float32Array[];
   topicOf: Int32Array;
@@ -106,7 +90,7 @@ interface Corpus {
 
 function corpus(): Corpus {
   const words = vocabulary();
-  const draw = zipf(VOCABULARY);
+  const draw = zipf(VOCABULARY, 1.07, random);
   const shared = unit(Float32Array.from({ length: DIMS }, gauss));
   const centres = Array.from({ length: TOPICS }, () => {
     const c = unit(Float32Array.from({ length: DIMS }, gauss));

@@ -13,6 +13,7 @@
  * Env: SEARCH_MESSAGES (1,000,000), SEARCH_QUERIES (per kind, 200), SEARCH_DB (a file to build once and reuse
  * across runs, kept afterwards), BENCH_NO_WRITE.
  */
+import { zipf } from './zipf.mjs';
 import Database from 'better-sqlite3';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -67,24 +68,6 @@ function vocabulary(random: () => number): string[] {
   return words;
 }
 
-/** Draws word ranks with P(rank r) proportional to 1 / r^s. */
-function zipf(random: () => number): () => number {
-  const cdf = new Float64Array(VOCABULARY);
-  let sum = 0;
-  for (let r = 0; r < VOCABULARY; r++) cdf[r] = sum += 1 / (r + 1) ** ZIPF_S;
-  return () => {
-    const x = random() * sum;
-    let lo = 0;
-    let hi = VOCABULARY - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cdf[mid]! < x) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-}
-
 function text(words: string[], draw: () => number, random: () => number, n: number): string {
   const out: string[] = [];
   let sentence = 0;
@@ -103,7 +86,7 @@ function text(words: string[], draw: () => number, random: () => number, n: numb
 
 function build(file: string, words: string[]): number {
   const random = rng(7);
-  const draw = zipf(random);
+  const draw = zipf(VOCABULARY, ZIPF_S, random);
   const { db } = openDatabase(file);
   const conv = db.prepare('INSERT INTO conversations (id, title, created_at, updated_at, title_status) VALUES (?, ?, ?, ?, ?)');
   const msg = db.prepare(

@@ -212,7 +212,7 @@ async function main(): Promise<void> {
     '`createContext`), in alternating order, after a warm-up switch each way; medians over ' +
     `${rows.map((row) => `${row.rounds} (${label(row.size)})`).join(', ')} rounds. "Of which the load job" is the inference process's load as main's host saw it, IPC included; the rest of Hearth's time is main's (the library, the settings, the scheduler's memory check). ` +
     '"Raw, plus a LlamaChat per sequence" is the raw switch followed by what a chat needs on each sequence, each `LlamaChat` ' +
-    'resolving its chat wrapper from the GGUF on its own, as `ChatSlot.create` does today. ' +
+    'resolving its chat wrapper from the GGUF on its own, as `ChatSlot.create` did before it resolved one wrapper per load (`electron/inference/chatWrapperCache.ts`). ' +
     'The preflight rows time `preflightGguf` in the bench process: with its verdict cache cleared, then again.\n\n' +
     `${lines.join('\n')}\n<!-- switch:end -->`;
   const file = join(ROOT, 'bench/RESULTS.md');
