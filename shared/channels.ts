@@ -20,6 +20,8 @@ export const CALL_CHANNELS = [
   'chat:measure',
   'chat:edit',
   'chat:regenerate',
+  'chat:compare',
+  'chat:keep',
   'chat:continue',
   'messages:delete',
   'messages:switchBranch',
@@ -69,6 +71,18 @@ export const CALL_CHANNELS = [
   'presets:delete',
   'conversations:params',
   'conversations:setParams',
+  'api:status',
+  'api:configure',
+  'api:regenerateKey',
+  'api:log',
+  'providers:list',
+  'providers:save',
+  'providers:delete',
+  'providers:check',
+  'providers:secretStore',
+  'router:get',
+  'router:set',
+  'router:log',
 ] as const;
 
 export const EVENT_CHANNELS = [
@@ -82,6 +96,10 @@ export const EVENT_CHANNELS = [
   'models:changed',
   'collections:progress',
   'collections:changed',
+  'api:changed',
+  'api:request',
+  'providers:changed',
+  'router:changed',
 ] as const;
 
 export type CallChannel = (typeof CALL_CHANNELS)[number];

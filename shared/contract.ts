@@ -17,6 +17,20 @@ import {
   SearchHit,
   Settings,
 } from './types';
+import {
+  AnswerTarget,
+  ApiLogEntry,
+  ApiServerStatus,
+  ConversationRouting,
+  Origin,
+  Provider,
+  ProviderCheck,
+  ProviderInput,
+  RemoteModelRef,
+  RouteLog,
+  RoutePolicy,
+  SecretStoreInfo,
+} from './api';
 import { Collection, CollectionDocument, DocumentView, IngestState, Passage } from './rag';
 import { CatalogEntry, Download, FitEstimate, HubModel, HubRepoFiles, LibraryModel, MachineReport, ModelLoadSettings } from './models';
 
@@ -128,7 +142,24 @@ export const calls = {
    * A new answer as a branch beside this answer (or, given a user message, one more answer under it); the old
    * answers stay, one step away with `messages:switchBranch`.
    */
-  'chat:regenerate': { input: z.object({ messageId: id }), output: StartedAnswer },
+  /**
+   * A new answer beside an answer. `target` runs it in a chosen place ("run it elsewhere": this machine, or a
+   * remote model) instead of where the conversation's routing would send it.
+   */
+  'chat:regenerate': { input: z.object({ messageId: id, target: AnswerTarget.optional() }), output: StartedAnswer },
+  /**
+   * Compare: the same message answered twice, side by side, as two sibling answers under it (two local models run
+   * one after the other through the switch policy). The user keeps one with `chat:keep`.
+   */
+  'chat:compare': {
+    input: z.object({ messageId: id, targets: z.tuple([AnswerTarget, AnswerTarget]) }),
+    output: z.object({
+      conversationId: id,
+      answers: z.tuple([StartedAnswer.omit({ conversationId: true }), StartedAnswer.omit({ conversationId: true })]),
+    }),
+  },
+  /** Keeps one answer of a comparison in the conversation: it becomes current and its other siblings go. */
+  'chat:keep': { input: z.object({ messageId: id }), output: z.void() },
   /** Writes more of a stopped (or failed) answer, appended to the same message. */
   'chat:continue': { input: z.object({ messageId: id }), output: StartedAnswer },
   /** Deletes a message and everything that follows it on any branch; a sibling, if any, becomes current. */
@@ -236,7 +267,15 @@ export const calls = {
   'settings:get': { input: z.void(), output: Settings },
   // Which model is selected, and which files were opened, change only through models:* (which check the path).
   'settings:update': {
-    input: Settings.omit({ addedModelPaths: true, selectedModelPath: true, modelsFolder: true, embeddingModelPath: true })
+    input: Settings.omit({
+      addedModelPaths: true,
+      selectedModelPath: true,
+      modelsFolder: true,
+      embeddingModelPath: true,
+      apiServerEnabled: true,
+      apiServerPort: true,
+      apiAllowedOrigins: true,
+    })
       .partial()
       .strict(),
     output: Settings,
@@ -247,6 +286,39 @@ export const calls = {
   /** Conversations that had picked it fall back to the global system prompt. */
   'presets:delete': { input: z.object({ id }), output: z.void() },
   'conversations:params': { input: z.object({ id }), output: ConversationParams },
+  /** The API server: its state, with the key to copy. */
+  'api:status': { input: z.void(), output: ApiServerStatus },
+  /** Switches it on or off, moves it to another port, or changes the allowed origins; resolves once it listens (or failed to). */
+  'api:configure': {
+    input: z
+      .object({ enabled: z.boolean(), port: z.number().int().min(1).max(65535), allowedOrigins: z.array(Origin).max(20) })
+      .partial()
+      .strict(),
+    output: ApiServerStatus,
+  },
+  /** A new key; the old one stops working at once. */
+  'api:regenerateKey': { input: z.void(), output: ApiServerStatus },
+  /** The newest requests first. */
+  'api:log': { input: z.object({ limit: z.number().int().min(1).max(1000).optional() }).optional(), output: z.array(ApiLogEntry) },
+  'providers:list': { input: z.void(), output: z.array(Provider) },
+  /** Adds a provider (no id) or changes one; the key is stored in the secret store, never returned. */
+  'providers:save': { input: ProviderInput, output: Provider },
+  'providers:delete': { input: z.object({ id }), output: z.void() },
+  /** Asks the provider for its models with its key: says what is wrong in words when it cannot. */
+  'providers:check': { input: z.object({ id }), output: ProviderCheck },
+  'providers:secretStore': { input: z.void(), output: SecretStoreInfo },
+  'router:get': { input: z.object({ conversationId: id }), output: ConversationRouting },
+  'router:set': {
+    input: z.object({
+      conversationId: id,
+      policy: RoutePolicy.optional(),
+      private: z.boolean().optional(),
+      remote: RemoteModelRef.nullable().optional(),
+    }),
+    output: ConversationRouting,
+  },
+  /** Routed answers, newest first, with this month's remote spending against the cap. */
+  'router:log': { input: z.object({ limit: z.number().int().min(1).max(1000).optional() }).optional(), output: RouteLog },
   /** A partial update: absent keys stay; null resets a key to inherit. */
   'conversations:setParams': {
     input: z
@@ -302,6 +374,10 @@ export const events = {
   'collections:progress': IngestState,
   /** A collection, its sources or its documents changed. */
   'collections:changed': z.object({ collectionId: id.nullable() }),
+  'api:changed': ApiServerStatus,
+  'api:request': ApiLogEntry,
+  'providers:changed': z.object({}),
+  'router:changed': z.object({ conversationId: id.nullable() }),
 } satisfies Record<EventChannel, z.ZodType>;
 
 export type CallInput<C extends CallChannel> = z.input<(typeof calls)[C]['input']>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MessageRoute, Origin, RemoteModelRef } from './api';
 import { Citation } from './rag';
 
 /** Domain shapes shared by main and renderer. Schemas are the source; types are inferred from them. */
@@ -48,6 +49,8 @@ export const Message = z.object({
   branch: z.object({ index: z.number().int().nonnegative(), count: z.number().int().positive() }).optional(),
   /** The passages an answer drew on from the conversation's collections, numbered as it cites them ([1], [2]). */
   citations: z.array(Citation).optional(),
+  /** Where the answer ran (this machine or a remote provider) and why; absent on user messages and older answers. */
+  route: MessageRoute.optional(),
 });
 export type Message = z.infer<typeof Message>;
 
@@ -180,6 +183,17 @@ export const Settings = z.object({
   embeddingModelPath: z.string().nullable(),
   /** Where models are kept; null: the default folder. Changed through models:setFolder. */
   modelsFolder: z.string().nullable(),
+  /** The local OpenAI-compatible API server: off until the user switches it on. */
+  apiServerEnabled: z.boolean(),
+  apiServerPort: z.number().int().min(1).max(65535),
+  /** Browser origins allowed to call the API server; none by default. */
+  apiAllowedOrigins: z.array(Origin).max(20),
+  /** Most to spend on remote answers in a calendar month (US dollars); past it, auto routing stays local. */
+  monthlyCostCapUsd: z.number().min(0).max(100_000),
+  /** The remote model that `remote` and `auto` conversations use unless they name one. */
+  defaultRemote: RemoteModelRef.nullable(),
+  /** Auto routing sends a message out when its complexity estimate (0..1) is at least this. */
+  autoRemoteThreshold: z.number().min(0).max(1),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -198,6 +212,12 @@ export const DEFAULT_SETTINGS: Settings = {
   addedModelPaths: [],
   embeddingModelPath: null,
   modelsFolder: null,
+  apiServerEnabled: false,
+  apiServerPort: 8642,
+  apiAllowedOrigins: [],
+  monthlyCostCapUsd: 5,
+  defaultRemote: null,
+  autoRemoteThreshold: 0.5,
 };
 
 export const AppInfo = z.object({

@@ -26,6 +26,12 @@ import { HubService } from '../models/hub/hubService';
 import { ModelsService } from '../models/modelsService';
 import { Scheduler } from '../scheduler/scheduler';
 import { SettingsService } from '../settings/settingsService';
+import { ApiService } from '../openai/apiService';
+import { createEndpoints } from '../openai/endpoints';
+import { FileSecretStore } from '../providers/fileSecretStore';
+import { ProvidersService } from '../providers/providersService';
+import type { SecretStore } from '../providers/secretStore';
+import { RouterService } from '../router/routerService';
 import { createHandlers, type HandlerTable } from './handlers';
 
 export interface BackendOptions {
@@ -51,6 +57,8 @@ export interface BackendOptions {
   hubUrl?: string;
   /** How long an idle-unload "minute" is; tests shorten it to exercise the real setting. */
   idleMinuteMs?: number;
+  /** Where provider keys are kept: safeStorage in the desktop app; a 0600 file per key otherwise. */
+  secrets?: SecretStore;
 }
 
 export interface Backend {
@@ -66,6 +74,9 @@ export interface Backend {
   doctor: DoctorService;
   collections: CollectionsService;
   settings: SettingsService;
+  api: ApiService;
+  providers: ProvidersService;
+  router: RouterService;
   dispose(deadlineMs?: number): Promise<void>;
 }
 
@@ -123,6 +134,14 @@ export function createBackend(o: BackendOptions): Backend {
     ...(o.pickPath ? { pickPath: o.pickPath } : {}),
   });
   const documents = new DocumentsService({ db, ...(o.openPath ? { openPath: o.openPath } : {}) });
+  const providers = new ProvidersService({ db, events, secrets: o.secrets ?? new FileSecretStore(join(o.dataDir, 'secrets')) });
+  const router = new RouterService({
+    db,
+    events,
+    settings,
+    providers,
+    collectionsOf: (conversationId) => documents.collectionsOf(conversationId).collectionIds,
+  });
   collections.start();
   const conversationsRepo = new ConversationsRepo(db);
   const messagesRepo = new MessagesRepo(db);
@@ -168,6 +187,20 @@ export function createBackend(o: BackendOptions): Backend {
   };
   // The models folder can move (models:setFolder): the info says where it is now.
   Object.defineProperty(info, 'modelsDir', { get: () => library.modelsDir(), enumerable: true });
+  const api = new ApiService({
+    db,
+    events,
+    settings,
+    dataDir: o.dataDir,
+    endpoints: createEndpoints({
+      scheduler,
+      host,
+      models: modelsService,
+      settings,
+      ...(o.flushMs !== undefined ? { flushMs: o.flushMs } : {}),
+    }),
+    cancelClient: (client) => scheduler.cancelClient(client),
+  });
   const handlers = createHandlers({
     info,
     conversations,
@@ -182,6 +215,9 @@ export function createBackend(o: BackendOptions): Backend {
     settings,
     presets: new PresetsService({ presets: presetsRepo, conversations: conversationsRepo }),
     host,
+    api,
+    providers,
+    router,
     ...(o.pickFile ? { pickFile: o.pickFile } : {}),
   });
   let disposed: Promise<void> | null = null;
@@ -198,10 +234,13 @@ export function createBackend(o: BackendOptions): Backend {
     doctor,
     collections,
     settings,
+    api,
+    providers,
+    router,
     dispose: (deadlineMs = 3000) =>
       (disposed ??= (async () => {
         await Promise.race([
-          Promise.all([answers.stopAll(), downloads.dispose(), collections.dispose()]),
+          Promise.all([api.dispose(), answers.stopAll(), downloads.dispose(), collections.dispose()]),
           new Promise((r) => setTimeout(r, deadlineMs)),
         ]);
         library.dispose();

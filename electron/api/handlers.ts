@@ -15,6 +15,9 @@ import type { DownloadsService } from '../models/download/downloadsService';
 import type { HubService } from '../models/hub/hubService';
 import type { ModelsService } from '../models/modelsService';
 import type { SettingsService } from '../settings/settingsService';
+import type { ApiService } from '../openai/apiService';
+import type { ProvidersService } from '../providers/providersService';
+import type { RouterService } from '../router/routerService';
 
 type Parsed<C extends CallChannel> = z.output<(typeof calls)[C]['input']>;
 
@@ -35,6 +38,9 @@ export interface HandlerDeps {
   settings: SettingsService;
   presets: PresetsService;
   host: InferenceHost;
+  api: ApiService;
+  providers: ProvidersService;
+  router: RouterService;
   /** A native "open file" dialog, where the shell has one (desktop). */
   pickFile?: () => Promise<string | null>;
 }
@@ -57,7 +63,9 @@ export function createHandlers(d: HandlerDeps): HandlerTable {
     'chat:active': () => d.answers.active(),
     'chat:measure': ({ conversationId, draft }) => d.meter.measure(conversationId, draft),
     'chat:edit': (input) => d.answers.edit(input),
-    'chat:regenerate': (input) => d.answers.regenerate(input),
+    'chat:regenerate': ({ messageId, target }) => d.answers.regenerate(target ? { messageId, target } : { messageId }),
+    'chat:compare': (input) => d.answers.compare(input),
+    'chat:keep': ({ messageId }) => d.answers.keep(messageId),
     'chat:continue': (input) => d.answers.continue(input),
     'messages:delete': ({ messageId }) => d.answers.deleteMessage(messageId),
     'messages:switchBranch': ({ messageId, direction }) => d.answers.switchBranch(messageId, direction),
@@ -110,6 +118,18 @@ export function createHandlers(d: HandlerDeps): HandlerTable {
     'presets:delete': ({ id }) => d.presets.remove(id),
     'conversations:params': ({ id }) => d.presets.params(id),
     'conversations:setParams': ({ id, ...patch }) => d.presets.setParams(id, patch),
+    'api:status': () => d.api.status(),
+    'api:configure': (patch) => d.api.configure(stripUndefined(patch)),
+    'api:regenerateKey': () => d.api.regenerateKey(),
+    'api:log': (input) => d.api.log(input?.limit ?? 200),
+    'providers:list': () => d.providers.list(),
+    'providers:save': (input) => d.providers.save(input),
+    'providers:delete': ({ id }) => d.providers.remove(id),
+    'providers:check': ({ id }) => d.providers.check(id),
+    'providers:secretStore': () => d.providers.secretStoreInfo(),
+    'router:get': ({ conversationId }) => d.router.get(conversationId),
+    'router:set': ({ conversationId, ...patch }) => d.router.set(conversationId, stripUndefined(patch)),
+    'router:log': (input) => d.router.log(input?.limit ?? 200),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { AnswerTarget } from '../../shared/api';
 import type { ActiveStream, ChatEnd } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import type { Conversation, LoadedModel, Message, MessageStats } from '../../shared/types';
@@ -116,8 +117,24 @@ export class AnswerRunner {
     return { ...sent, streamId: this.start(sent.assistantMessage) };
   }
 
+  /**
+   * Compare: two answers to one user message, side by side (sibling answers), each run where its target says.
+   * Two local models run one after the other through the scheduler's switch policy.
+   */
+  async compare(_input: { messageId: string; targets: [AnswerTarget, AnswerTarget] }): Promise<{
+    conversationId: string;
+    answers: [{ assistantMessage: Message; streamId: string }, { assistantMessage: Message; streamId: string }];
+  }> {
+    throw new AppError('UNSUPPORTED', 'Compare is not built yet.');
+  }
+
+  /** Keeps one answer of a comparison: it becomes current, and its other siblings go. */
+  keep(_messageId: string): void {
+    throw new AppError('UNSUPPORTED', 'Compare is not built yet.');
+  }
+
   /** A new answer beside an answer (or one more under a user message); the old ones stay as branches. */
-  async regenerate(input: { messageId: string }) {
+  async regenerate(input: { messageId: string; target?: AnswerTarget }) {
     const m = this.found(input.messageId);
     const parentId = m.role === 'user' ? m.id : m.parentId;
     if (m.role === 'system' || !parentId) throw new AppError('BAD_INPUT', 'Only an answer to a message can be written again.');

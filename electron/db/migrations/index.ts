@@ -8,6 +8,7 @@ import { messageTree } from './0006-message-tree';
 import { presetsSampling } from './0007-presets-sampling';
 import { modelLibrary } from './0008-model-library';
 import { collections } from './0009-collections';
+import { routing } from './0010-routing';
 
 /** Append-only: never edit a shipped migration, add the next number. */
 export const migrations: readonly Migration[] = [
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   presetsSampling,
   modelLibrary,
   collections,
+  routing,
 ];
