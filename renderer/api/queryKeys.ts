@@ -27,4 +27,12 @@ export const queryKeys = {
   conversationCollections: (id: string) => ['conversationCollections', id] as const,
   anyConversationCollections: ['conversationCollections'] as const,
   documentView: (documentId: string, charStart: number, charEnd: number) => ['documentView', documentId, charStart, charEnd] as const,
+  /** The API server, remote providers and routing. */
+  apiStatus: ['api', 'status'] as const,
+  apiLog: ['api', 'log'] as const,
+  providers: ['providers'] as const,
+  secretStore: ['providers', 'secretStore'] as const,
+  routing: (conversationId: string) => ['routing', conversationId] as const,
+  anyRouting: ['routing'] as const,
+  routeLog: ['routeLog'] as const,
 };

@@ -79,6 +79,13 @@ export function useMainEvents(): void {
         // A deleted collection leaves the conversations it was attached to.
         void qc.invalidateQueries({ queryKey: queryKeys.anyConversationCollections });
       }),
+      onEvent('api:changed', (s) => qc.setQueryData(queryKeys.apiStatus, s)),
+      onEvent('api:request', () => void qc.invalidateQueries({ queryKey: queryKeys.apiLog })),
+      onEvent('providers:changed', () => void qc.invalidateQueries({ queryKey: queryKeys.providers })),
+      onEvent('router:changed', (r) => {
+        void qc.invalidateQueries({ queryKey: queryKeys.routeLog });
+        void qc.invalidateQueries({ queryKey: r.conversationId ? queryKeys.routing(r.conversationId) : queryKeys.anyRouting });
+      }),
       // Events sent while the socket was down are lost: after a reconnect every cache may be stale.
       onConnection((connected) => {
         if (!connected) down = true;

@@ -7,6 +7,7 @@ import { ChatParams } from '../features/chat/ChatParams';
 import { ChatView } from '../features/chat/ChatView';
 import { collectionsNav, openCollections, useCollectionsNav } from '../features/collections/collectionsNav';
 import { CollectionsView } from '../features/collections/CollectionsView';
+import { ConnectionsView } from '../features/connections/ConnectionsView';
 import { ConversationList } from '../features/conversations/ConversationList';
 import { useAppShortcuts } from '../features/conversations/shortcuts';
 import { modelsDirOf } from '../features/models/common/library';
@@ -100,6 +101,19 @@ export function App() {
           </button>
           <button
             type="button"
+            className="button button-ghost models-button"
+            data-testid="connections-open"
+            aria-pressed={main === 'connections'}
+            title="Connections: the API server for your other tools, remote providers, and where answers ran"
+            onClick={() => {
+              collectionsNav.close();
+              viewStore.set({ view: main === 'connections' ? 'chat' : 'connections' });
+            }}
+          >
+            Connections
+          </button>
+          <button
+            type="button"
             className="button button-ghost settings-button"
             data-testid="settings-open"
             ref={settingsButton}
@@ -135,6 +149,7 @@ export function App() {
         )}
         <DropNotice notice={drop.notice} onDismiss={drop.dismiss} />
         {main === 'models' && <ModelsView tab={view.tab} info={info.data} settings={settings.data} engine={engine.data} />}
+        {main === 'connections' && <ConnectionsView />}
         {main === 'collections' && <CollectionsView info={info.data} settings={settings.data} />}
         {/* Kept while the model manager or collections are open, so a draft and the scroll position are still there on return. */}
         <ChatView

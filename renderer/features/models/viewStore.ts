@@ -5,13 +5,13 @@ export const MODELS_TABS = ['discover', 'downloads', 'library', 'machine'] as co
 export type ModelsTab = (typeof MODELS_TABS)[number];
 
 export interface ViewState {
-  /** What the main area shows: the chat, or the model manager. */
-  view: 'chat' | 'models';
+  /** What the main area shows: the chat, the model manager, or connections (the API server, providers, routing). */
+  view: 'chat' | 'models' | 'connections';
   tab: ModelsTab;
 }
 
 const KEY = 'hearth.view';
-const Saved = z.object({ view: z.enum(['chat', 'models']), tab: z.enum(MODELS_TABS) });
+const Saved = z.object({ view: z.enum(['chat', 'models', 'connections']), tab: z.enum(MODELS_TABS) });
 const listeners = new Set<() => void>();
 
 function read(): ViewState {
