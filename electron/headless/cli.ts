@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createBackend } from '../api/backend';
+import { ApiServerStatus } from '../../shared/api';
+import { type Backend, createBackend } from '../api/backend';
 import { forkSpawner } from '../inference/forkSpawner';
 import type { GpuChoice } from '../inference/protocol';
 import { lockDataDir } from '../lib/dataLock';
@@ -15,6 +16,8 @@ export interface CliOptions {
   modelsDir: string;
   threads: number;
   gpu: GpuChoice;
+  /** `--api-port <n>`: the OpenAI-compatible API server on at this port for this run (0: a free one); null: as the settings say. */
+  apiPort: number | null;
 }
 
 const GPUS: GpuChoice[] = ['auto', 'off', 'cuda', 'vulkan', 'metal'];
@@ -35,6 +38,7 @@ export function parseCli(argv: string[]): CliOptions {
       'models-dir': { type: 'string' },
       threads: { type: 'string', default: '0' },
       gpu: { type: 'string', default: 'auto' },
+      'api-port': { type: 'string' },
     },
   });
   const port = Number(values.port);
@@ -42,8 +46,19 @@ export function parseCli(argv: string[]): CliOptions {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${values.port}`);
   if (!Number.isInteger(threads) || threads < 0) throw new Error(`--threads must be a whole number, got ${values.threads}`);
   if (!GPUS.includes(values.gpu as GpuChoice)) throw new Error(`--gpu must be one of ${GPUS.join(', ')}`);
+  const apiPort = values['api-port'] === undefined ? null : Number(values['api-port']);
+  if (apiPort !== null && (!Number.isInteger(apiPort) || apiPort < 0 || apiPort > 65535)) {
+    throw new Error(`--api-port must be 0..65535, got ${values['api-port']}`);
+  }
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
-  return { port, dataDir, modelsDir: resolve(values['models-dir'] ?? join(dataDir, 'models')), threads, gpu: values.gpu as GpuChoice };
+  return {
+    port,
+    dataDir,
+    modelsDir: resolve(values['models-dir'] ?? join(dataDir, 'models')),
+    threads,
+    gpu: values.gpu as GpuChoice,
+    apiPort,
+  };
 }
 
 /** Where the built entries are: out/main, next to worker.js, with the renderer in ../renderer. */
@@ -57,6 +72,28 @@ export function appVersion(paths: BuiltPaths): string {
   } catch {
     return '0.0.0';
   }
+}
+
+/**
+ * Prints one line each time the API server starts listening (at launch, from --api-port or the setting, or later
+ * when the user switches it on in the page), and why it could not, when it could not.
+ */
+function announceApi(backend: Backend): void {
+  let shownPort: number | null = null;
+  let shownError: string | null = null;
+  backend.events.subscribe((event, payload) => {
+    if (event !== 'api:changed') return;
+    const status = ApiServerStatus.safeParse(payload);
+    if (!status.success) return;
+    const s = status.data;
+    if (!s.running) shownPort = null;
+    else if (shownPort !== s.port) {
+      shownPort = s.port;
+      console.log(`Hearth API is running at ${s.baseUrl} (key in ${s.keyFile})`);
+    }
+    if (s.error && s.error !== shownError) console.error(`Hearth API could not start: ${s.error}`);
+    shownError = s.error;
+  });
 }
 
 /**
@@ -81,6 +118,8 @@ export async function runHeadless(o: CliOptions, paths: BuiltPaths, extra: { dem
   });
   const server = await startHeadlessServer({ backend, rendererDir: join(paths.outMain, '../renderer'), port: o.port });
   console.log(`Hearth is running at ${server.url}`);
+  announceApi(backend);
+  await backend.api.start(o.apiPort === null ? undefined : { port: o.apiPort });
   let stopping = false;
   const stop = async (): Promise<void> => {
     if (stopping) return;

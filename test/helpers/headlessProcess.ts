@@ -7,6 +7,13 @@ export interface RunningServer {
   url: string;
   port: number;
   token: string;
+  /** Everything the server printed so far, stdout and stderr together. */
+  output(): string;
+  /**
+   * Resolves with the first match of `pattern` in what the server printed (already or later); rejects if the
+   * server exits first. Give the pattern the `m` flag to match a whole line.
+   */
+  waitFor(pattern: RegExp): Promise<RegExpMatchArray>;
   stop(): Promise<void>;
 }
 
@@ -20,22 +27,47 @@ export async function startServe(args: string[], options: { env?: Record<string,
     ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
   });
   let output = '';
+  // Output is kept for the server's whole life, so a later line (the API server's) can be waited for.
+  const watchers = new Set<() => void>();
+  const onData = (b: Buffer): void => {
+    output += b.toString();
+    for (const w of watchers) w();
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const waitFor = (pattern: RegExp): Promise<RegExpMatchArray> =>
+    new Promise((resolve, reject) => {
+      const check = (): void => {
+        const m = output.match(pattern);
+        if (!m) return;
+        watchers.delete(check);
+        child.off('exit', onExit);
+        resolve(m);
+      };
+      const onExit = (code: number | null): void => {
+        watchers.delete(check);
+        reject(new Error(`server exited (${code}):\n${output}`));
+      };
+      watchers.add(check);
+      child.once('exit', onExit);
+      check();
+      if (watchers.has(check) && (child.exitCode !== null || child.signalCode !== null)) {
+        child.off('exit', onExit);
+        onExit(child.exitCode);
+      }
+    });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000);
-    const onData = (b: Buffer): void => {
-      output += b.toString();
-      const m = output.match(/^Hearth is running at (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)$/m);
-      if (m) {
+    waitFor(/^Hearth is running at (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)$/m).then(
+      (m) => {
         clearTimeout(timer);
         resolve(m[1]!);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited (${code}):\n${output}`));
-    });
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
   });
   const u = new URL(url);
   return {
@@ -43,6 +75,8 @@ export async function startServe(args: string[], options: { env?: Record<string,
     url,
     port: Number(u.port),
     token: u.searchParams.get('token')!,
+    output: () => output,
+    waitFor,
     stop: () =>
       new Promise((resolve) => {
         // A killed child has a signalCode and no exitCode: it has exited all the same.
