@@ -1,4 +1,4 @@
-/** `npm run serve -- --port <n> --data-dir <dir> --models-dir <dir> [--threads <n>] [--gpu auto|off|cuda|vulkan|metal]` */
+/** `npm run serve -- --port <n> --data-dir <dir> --models-dir <dir> [--threads <n>] [--gpu auto|off|cuda|vulkan|metal] [--api-port <n>]` */
 import { logError } from '../lib/log';
 import { parseCli, runHeadless } from './cli';
 

@@ -3,6 +3,7 @@ import { app, BrowserWindow, dialog, shell } from 'electron';
 import { AppError } from '../../shared/errors';
 import { join } from 'node:path';
 import { createBackend, type Backend } from '../api/backend';
+import { SafeStorageSecretStore } from './safeStorageSecrets';
 import { lockDataDir } from '../lib/dataLock';
 import { installCrashHandlers, logError, startLog } from '../lib/log';
 import { registerIpc } from './ipcTransport';
@@ -69,7 +70,12 @@ function start(): void {
           const error = await shell.openPath(path);
           if (error) throw new AppError('UNSUPPORTED', `Could not open ${path}: ${error}`);
         },
+        // Provider keys: encrypted with the system keyring through safeStorage (basic_text on a Linux without one, and
+        // the Connections view says so).
+        secrets: new SafeStorageSecretStore(join(dataDir, 'secrets')),
       });
+      // The API server starts only if the user switched it on (a setting); it stops with the backend.
+      void backend.api.start();
       registerIpc(backend, isAppUrl, () => win?.webContents ?? null);
       win = createMainWindow();
       win.on('closed', () => {
