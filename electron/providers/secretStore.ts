@@ -9,6 +9,8 @@ export interface SecretStore {
   get(name: string): Promise<string | null>;
   /** null removes it. */
   set(name: string, value: string | null): Promise<void>;
+  /** Whether a secret is stored, without reading (or decrypting) it: lists are synchronous. */
+  has(name: string): boolean;
   /** How the secrets are kept, and what the user should be told about it. */
   info(): SecretStoreInfo;
 }
