@@ -31,6 +31,7 @@ import { createEndpoints } from '../openai/endpoints';
 import { FileSecretStore } from '../providers/fileSecretStore';
 import { ProvidersService } from '../providers/providersService';
 import type { SecretStore } from '../providers/secretStore';
+import { routedAnswers } from '../router/routedAnswers';
 import { RouterService } from '../router/routerService';
 import { createHandlers, type HandlerTable } from './handlers';
 
@@ -155,6 +156,8 @@ export function createBackend(o: BackendOptions): Backend {
     settings,
     events,
     backend: o.chatBackend ?? new LocalChatBackend(scheduler),
+    // Each answer runs where the conversation's routing says (this machine, a provider), or where the user asked.
+    routing: routedAnswers({ router, providers, scheduler, library: modelsService, messages: messagesRepo, settings }),
     resolveModel: () => modelsService.resolveForChat(),
     checkFits: (conversationId, text) => meter.checkFits(conversationId, text),
     loadedModel: () => host.loaded('chat'),

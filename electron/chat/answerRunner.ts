@@ -1,15 +1,26 @@
 import type { AnswerTarget } from '../../shared/api';
 import type { ActiveStream, ChatEnd } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
-import type { Conversation, LoadedModel, Message, MessageStats } from '../../shared/types';
-import type { GenerateResult } from '../inference/protocol';
+import type { Conversation, LoadedModel, Message } from '../../shared/types';
+import type { ChatTurn, GenerateResult } from '../inference/protocol';
 import { DeltaBatcher } from '../lib/deltaBatcher';
 import type { EventBus } from '../lib/events';
 import { newId } from '../lib/ids';
 import type { AnswerSources } from '../rag/ask/answerSources';
 import type { SettingsService } from '../settings/settingsService';
+import {
+  type AnswerRequest,
+  type AnswerRouting,
+  answering,
+  type LocalAnswers,
+  newMessage,
+  statsOf,
+  type RoutedAnswer,
+  unrouted,
+} from './answerRouting';
 import type { ChatBackend } from './chatBackend';
 import { chatSettingsFor } from './chatSettings';
+import { keepAnswer, placeComparison } from './compare';
 import type { ConversationsRepo } from './conversationsRepo';
 import { EMPTY_STATS, type MessageEnd, type MessagesRepo } from './messagesRepo';
 import { buildTurns, titleFrom } from './promptBuilder';
@@ -20,6 +31,11 @@ export interface RunnerDeps {
   settings: SettingsService;
   events: EventBus;
   backend: ChatBackend;
+  /**
+   * Where each answer runs (the router: this machine or a remote provider, and why) and what it cost. Without it
+   * every answer runs on `backend` with the picked model, unrouted (unit tests and benches).
+   */
+  routing?: AnswerRouting;
   /** The model that will answer (picking the only one there is, when none is picked), or NO_MODEL with why. */
   resolveModel: () => Promise<{ name: string }>;
   /**
@@ -47,9 +63,13 @@ export interface RunnerDeps {
   now?: () => number;
 }
 
+type Started = { assistantMessage: Message; streamId: string };
+
 interface Stream {
   id: string;
   conversationId: string;
+  /** Where it runs and how it is written there. */
+  routed: RoutedAnswer;
   controller: AbortController;
   done: Promise<void>;
   /** What clients have been sent, so a resync from `active()` never repeats or skips text. */
@@ -87,8 +107,10 @@ export class AnswerRunner {
   async send(input: { conversationId: string | null; text: string }) {
     const { conversations } = this.deps;
     if (input.conversationId) this.refuseBusy(input.conversationId);
-    const { name: modelName } = await this.deps.resolveModel();
-    await this.deps.checkFits?.(input.conversationId, input.text);
+    const after = input.conversationId ? this.deps.messages.leafId(input.conversationId) : null;
+    const routed = await this.place({ conversationId: input.conversationId, text: input.text, after });
+    // The local context's limit says nothing about a remote model's.
+    if (routed.backend.kind === 'local') await this.deps.checkFits?.(input.conversationId, input.text);
     const t = this.now();
     const sent = this.deps.transaction(() => {
       let conversation: Conversation | null;
@@ -100,9 +122,9 @@ export class AnswerRunner {
         conversations.insert(conversation);
       }
       // The new message follows the last one of the branch the user is looking at.
-      return this.insertExchange(conversation.id, this.deps.messages.leafId(conversation.id), input.text, modelName, t);
+      return this.insertExchange(conversation.id, this.deps.messages.leafId(conversation.id), input.text, routed, t);
     });
-    return { ...sent, streamId: this.start(sent.assistantMessage) };
+    return { ...sent, streamId: this.start(sent.assistantMessage, routed) };
   }
 
   /** Sends an edited user message as a new branch beside the old one, and writes its answer. */
@@ -110,27 +132,30 @@ export class AnswerRunner {
     const old = this.found(input.messageId);
     if (old.role !== 'user') throw new AppError('BAD_INPUT', 'Only your own messages can be edited.');
     this.refuseBusy(old.conversationId);
-    const { name: modelName } = await this.deps.resolveModel();
-    await this.deps.checkFits?.(old.conversationId, input.text);
+    const routed = await this.place({ conversationId: old.conversationId, text: input.text, after: old.parentId ?? null });
+    if (routed.backend.kind === 'local') await this.deps.checkFits?.(old.conversationId, input.text);
     const t = this.now();
-    const sent = this.deps.transaction(() => this.insertExchange(old.conversationId, old.parentId ?? null, input.text, modelName, t));
-    return { ...sent, streamId: this.start(sent.assistantMessage) };
+    const sent = this.deps.transaction(() => this.insertExchange(old.conversationId, old.parentId ?? null, input.text, routed, t));
+    return { ...sent, streamId: this.start(sent.assistantMessage, routed) };
   }
 
   /**
    * Compare: two answers to one user message, side by side (sibling answers), each run where its target says.
    * Two local models run one after the other through the scheduler's switch policy.
    */
-  async compare(_input: { messageId: string; targets: [AnswerTarget, AnswerTarget] }): Promise<{
-    conversationId: string;
-    answers: [{ assistantMessage: Message; streamId: string }, { assistantMessage: Message; streamId: string }];
-  }> {
-    throw new AppError('UNSUPPORTED', 'Compare is not built yet.');
+  async compare(input: { messageId: string; targets: [AnswerTarget, AnswerTarget] }) {
+    const question = this.found(input.messageId);
+    this.refuseBusy(question.conversationId);
+    const [a, b] = await placeComparison(question, input.targets, (r) => this.place(r));
+    const [ma, mb] = this.deps.transaction(() => [this.insertAnswer(question, a), this.insertAnswer(question, b)] as const);
+    return { conversationId: question.conversationId, answers: [this.started(ma, a), this.started(mb, b)] satisfies [Started, Started] };
   }
 
-  /** Keeps one answer of a comparison: it becomes current, and its other siblings go. */
-  keep(_messageId: string): void {
-    throw new AppError('UNSUPPORTED', 'Compare is not built yet.');
+  /** Keeps one answer of a comparison: it becomes current, and its sibling answers go (not while one is written). */
+  keep(messageId: string): void {
+    const m = this.found(messageId);
+    this.refuseBusy(m.conversationId);
+    keepAnswer(this.deps, m, this.now());
   }
 
   /** A new answer beside an answer (or one more under a user message); the old ones stay as branches. */
@@ -139,15 +164,10 @@ export class AnswerRunner {
     const parentId = m.role === 'user' ? m.id : m.parentId;
     if (m.role === 'system' || !parentId) throw new AppError('BAD_INPUT', 'Only an answer to a message can be written again.');
     this.refuseBusy(m.conversationId);
-    const { name: modelName } = await this.deps.resolveModel();
-    const t = this.now();
-    const assistantMessage = this.deps.transaction(() => {
-      const a = this.newMessage(m.conversationId, parentId, 'assistant', '', t, modelName);
-      this.deps.messages.insert(a);
-      this.deps.conversations.touch(m.conversationId, t);
-      return this.deps.messages.get(a.id) ?? a;
-    });
-    return { conversationId: m.conversationId, assistantMessage, streamId: this.start(assistantMessage) };
+    const question = m.role === 'user' ? m : this.found(parentId);
+    const routed = await this.place(answering(question, input.target));
+    const assistantMessage = this.deps.transaction(() => this.insertAnswer(question, routed));
+    return { conversationId: m.conversationId, ...this.started(assistantMessage, routed) };
   }
 
   /** Writes more of a stopped or failed answer, appended to the same message. */
@@ -160,13 +180,13 @@ export class AnswerRunner {
       throw new AppError('BAD_INPUT', 'This answer already has a reply; regenerate it or edit the message after it instead.');
     }
     this.refuseBusy(m.conversationId);
-    await this.deps.resolveModel();
+    const routed = await (this.deps.routing?.resume(m, this.local()) ?? unrouted(this.local()));
     this.deps.transaction(() => {
       this.deps.messages.reopen(m.id);
       this.deps.conversations.touch(m.conversationId, this.now());
     });
     const assistantMessage = this.deps.messages.get(m.id) ?? m;
-    return { conversationId: m.conversationId, assistantMessage, streamId: this.start(assistantMessage, m) };
+    return { conversationId: m.conversationId, assistantMessage, streamId: this.start(assistantMessage, routed, m) };
   }
 
   /** Deletes a message and everything after it on every branch (not while the chat writes an answer). */
@@ -189,6 +209,28 @@ export class AnswerRunner {
     return { messageId: target };
   }
 
+  /** Where an answer runs: the router's choice, or the picked local model when nothing routes. */
+  private place(request: AnswerRequest): Promise<RoutedAnswer> {
+    return this.deps.routing?.pick(request, this.local()) ?? unrouted(this.local());
+  }
+
+  private local(): LocalAnswers {
+    return { backend: this.deps.backend, resolveModel: this.deps.resolveModel };
+  }
+
+  /** An empty answer under `question`, current among its siblings; call inside a transaction. */
+  private insertAnswer(question: Message, routed: RoutedAnswer): Message {
+    const t = this.now();
+    const a = newMessage(question.conversationId, question.id, 'assistant', '', t, routed);
+    this.deps.messages.insert(a);
+    this.deps.conversations.touch(question.conversationId, t);
+    return this.deps.messages.get(a.id) ?? a;
+  }
+
+  private started(assistantMessage: Message, routed: RoutedAnswer): Started {
+    return { assistantMessage, streamId: this.start(assistantMessage, routed) };
+  }
+
   private found(messageId: string): Message {
     const m = this.deps.messages.get(messageId);
     if (!m) throw new AppError('NOT_FOUND', 'That message does not exist.');
@@ -201,35 +243,11 @@ export class AnswerRunner {
     }
   }
 
-  private newMessage(
-    conversationId: string,
-    parentId: string | null,
-    role: 'user' | 'assistant',
-    content: string,
-    t: number,
-    model: string | null,
-  ): Message {
-    return {
-      id: newId(),
-      conversationId,
-      parentId,
-      role,
-      content,
-      status: role === 'user' ? 'complete' : 'streaming',
-      error: null,
-      model,
-      stats: EMPTY_STATS,
-      thoughts: '',
-      thoughtMs: null,
-      createdAt: t,
-    };
-  }
-
   /** A user message under `parentId` and an empty answer under it, both current; call inside a transaction. */
-  private insertExchange(conversationId: string, parentId: string | null, text: string, modelName: string, t: number) {
+  private insertExchange(conversationId: string, parentId: string | null, text: string, routed: RoutedAnswer, t: number) {
     const { messages } = this.deps;
-    const u = this.newMessage(conversationId, parentId, 'user', text, t, null);
-    const a = this.newMessage(conversationId, u.id, 'assistant', '', t, modelName);
+    const u = newMessage(conversationId, parentId, 'user', text, t, null);
+    const a = newMessage(conversationId, u.id, 'assistant', '', t, routed);
     messages.insert(u);
     messages.insert(a);
     this.deps.conversations.touch(conversationId, t);
@@ -241,11 +259,12 @@ export class AnswerRunner {
   }
 
   /** Starts writing an answer (on from `partial`'s text when continuing) in the background; returns its stream id. */
-  private start(answer: Message, partial?: Message): string {
+  private start(answer: Message, routed: RoutedAnswer, partial?: Message): string {
     this.deps.events.emit('conversations:changed', { conversationId: answer.conversationId });
     const stream: Stream = {
       id: answer.id,
       conversationId: answer.conversationId,
+      routed,
       controller: new AbortController(),
       done: Promise.resolve(),
       content: '',
@@ -311,6 +330,8 @@ export class AnswerRunner {
     }
     let lastSave = this.now();
     let ranOn: LoadedModel | null = null;
+    let turns: ChatTurn[] = [];
+    let result: GenerateResult | null = null;
     // Thoughts and text share one seq; each kind has its batcher, and a switch of kind flushes the other first,
     // so deltas go out in the order they were written.
     const batcher = (kind: 'text' | 'thought') =>
@@ -323,7 +344,8 @@ export class AnswerRunner {
     const textBatcher = batcher('text');
     const thoughtBatcher = batcher('thought');
     const started = (): void => {
-      ranOn ??= this.deps.loadedModel?.() ?? null;
+      // A remote answer ran on no GPU of this machine.
+      if (stream.routed.backend.kind === 'local') ranOn ??= this.deps.loadedModel?.() ?? null;
     };
     const save = (): void => {
       if (this.now() - lastSave >= (this.deps.saveMs ?? 1000)) {
@@ -354,8 +376,8 @@ export class AnswerRunner {
         messages.setCitations(messageId, sourcing.citations);
         events.emit('conversations:changed', { conversationId });
       }
-      const turns = buildTurns(s.systemPrompt, history, sourcing?.sources ?? null);
-      const result = await this.deps.backend.generate(
+      turns = buildTurns(s.systemPrompt, history, sourcing?.sources ?? null);
+      result = await stream.routed.backend.generate(
         turns,
         {
           ...s.sampling,
@@ -412,6 +434,15 @@ export class AnswerRunner {
     textBatcher.flush();
     const { status, ...saved } = end;
     messages.finish(messageId, status, saved satisfies MessageEnd);
+    const route = this.deps.routing?.settle({
+      conversationId,
+      messageId,
+      routed: stream.routed,
+      result,
+      promptText: turns.map((t) => t.content).join('\n'),
+      answerText: end.content.slice(prefix.length),
+    });
+    if (route) messages.setRoute(messageId, route);
     this.deps.conversations.touch(conversationId, this.now());
     events.emit('chat:end', { ...ids, ...end });
   }
@@ -422,17 +453,4 @@ const DEFAULT_FLUSH_MS = 50;
 /** A stop by the user says nothing; a stop by the app (a model switch) says why. */
 function stopReason(signal: AbortSignal): string | null {
   return signal.aborted && signal.reason instanceof AppError ? signal.reason.message : null;
-}
-
-function statsOf(r: GenerateResult, ranOn: LoadedModel | null): MessageStats {
-  return {
-    promptTokens: r.promptTokens,
-    completionTokens: r.completionTokens,
-    timeToFirstTokenMs: r.timeToFirstTokenMs,
-    durationMs: r.durationMs,
-    gpu: ranOn?.gpu ?? null,
-    gpuLayers: ranOn ? ranOn.gpuLayers : null,
-    totalLayers: ranOn?.totalLayers ?? null,
-    droppedMessages: r.droppedMessages,
-  };
 }

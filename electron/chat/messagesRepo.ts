@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
+import { MessageRoute } from '../../shared/api';
 import { Citation } from '../../shared/rag';
 import type { Message, MessageRole, MessageStats, MessageStatus } from '../../shared/types';
 
@@ -26,6 +27,7 @@ interface MessageRow {
   parent_id: string | null;
   active: number;
   citations: string | null;
+  route: string | null;
 }
 
 /** A row read with its place among its siblings (list and get). */
@@ -57,6 +59,7 @@ const toMessage = (r: MessageRow | PlacedRow): Message => ({
   createdAt: r.created_at,
   parentId: r.parent_id,
   ...citationsOf(r.citations),
+  ...routeOf(r.route),
   ...('branch_count' in r ? { branch: { index: r.branch_index, count: r.branch_count } } : {}),
 });
 
@@ -72,6 +75,17 @@ function citationsOf(json: string | null): Pick<Message, 'citations'> {
   try {
     const parsed = Citations.safeParse(JSON.parse(json));
     return parsed.success ? { citations: parsed.data } : {};
+  } catch {
+    return {};
+  }
+}
+
+/** NULL: an answer from before routing, or a user message. JSON the runner wrote, parsed all the same (as citations). */
+function routeOf(json: string | null): Pick<Message, 'route'> {
+  if (json === null) return {};
+  try {
+    const parsed = MessageRoute.safeParse(JSON.parse(json));
+    return parsed.success ? { route: parsed.data } : {};
   } catch {
     return {};
   }
@@ -123,10 +137,10 @@ export class MessagesRepo {
     this.stmts = {
       insert: db.prepare(`
         INSERT INTO messages (id, conversation_id, seq, role, content, status, error, model, thoughts, thought_ms, created_at,
-          parent_id, active)
+          parent_id, active, route)
         VALUES (@id, @conversationId,
           (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE conversation_id = @conversationId),
-          @role, @content, @status, @error, @model, @thoughts, @thoughtMs, @createdAt, @parentId, 1)`),
+          @role, @content, @status, @error, @model, @thoughts, @thoughtMs, @createdAt, @parentId, 1, @route)`),
       // The new message becomes current among its siblings.
       deactivateSiblings: db.prepare<[string, string | null, string]>(
         'UPDATE messages SET active = 0 WHERE conversation_id = ? AND parent_id IS ? AND id != ? AND active = 1',
@@ -165,6 +179,7 @@ export class MessagesRepo {
           dropped_messages = @droppedMessages
         WHERE id = @id`),
       setCitations: db.prepare<[string | null, string]>('UPDATE messages SET citations = ? WHERE id = ?'),
+      setRoute: db.prepare<[string, string]>('UPDATE messages SET route = ? WHERE id = ?'),
       failInterrupted: db.prepare("UPDATE messages SET status = 'failed', error = ? WHERE status = 'streaming'"),
     };
   }
@@ -188,6 +203,7 @@ export class MessagesRepo {
       thoughtMs: m.thoughtMs ?? null,
       createdAt: m.createdAt,
       parentId,
+      route: m.route ? JSON.stringify(m.route) : null,
     });
   }
 
@@ -271,6 +287,25 @@ export class MessagesRepo {
   /** The passages an answer cites, numbered as it cites them; `[]`: it searched and found nothing; null: it did not search. */
   setCitations(id: string, citations: readonly Citation[] | null): void {
     this.stmts.setCitations.run(citations === null ? null : JSON.stringify(citations), id);
+  }
+
+  /** Where an answer ran and why, with its cost once known. */
+  setRoute(id: string, route: MessageRoute): void {
+    this.stmts.setRoute.run(JSON.stringify(route), id);
+  }
+
+  /**
+   * Keeps one answer of several (compare): it becomes current, and its siblings go with everything under them.
+   * Returns the ids of the siblings deleted.
+   */
+  keepOnly(id: string): string[] {
+    const m = this.stmts.get.get(id);
+    if (!m) return [];
+    const others = this.stmts.siblings.all(id).filter((s) => s.id !== id);
+    this.stmts.deactivateSiblings.run(m.conversation_id, m.parent_id, id);
+    this.stmts.activate.run(id);
+    for (const o of others) this.stmts.deleteSubtree.run(o.id);
+    return others.map((o) => o.id);
   }
 
   /** Answers left `streaming` by a process that died become `failed`; returns how many. */
