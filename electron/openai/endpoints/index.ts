@@ -1,13 +1,15 @@
 import type { EndpointDeps, Endpoints } from '../types';
+import { chatCompletions } from './chatCompletions';
+import { completions } from './completions';
+import { embeddings } from './embeddings';
+import { models } from './models';
 
-/** The OpenAI routes over the engine. */
-export function createEndpoints(_d: EndpointDeps): Endpoints {
-  const notYet = async (call: Parameters<Endpoints['GET /v1/models']>[0]): Promise<void> =>
-    call.reply.error(501, { message: 'Not built yet.', type: 'server_error' });
+/** The OpenAI routes over the engine: each validates its body, asks the scheduler at the API's priority, and answers. */
+export function createEndpoints(d: EndpointDeps): Endpoints {
   return {
-    'GET /v1/models': notYet,
-    'POST /v1/chat/completions': notYet,
-    'POST /v1/completions': notYet,
-    'POST /v1/embeddings': notYet,
+    'GET /v1/models': models(d),
+    'POST /v1/chat/completions': chatCompletions(d),
+    'POST /v1/completions': completions(d),
+    'POST /v1/embeddings': embeddings(d),
   };
 }
