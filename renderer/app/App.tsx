@@ -19,6 +19,8 @@ import { ModelsView } from '../features/models/ModelsView';
 import { MODELS_SHORTCUT, useModelsShortcut } from '../features/models/useModelsShortcut';
 import { useView, viewStore } from '../features/models/viewStore';
 import { NoticeBanners } from '../features/notices/NoticeBanners';
+import { CompareHost } from '../features/router/CompareDialog';
+import { RoutePicker } from '../features/router/RoutePicker';
 import { SettingsPanel } from '../features/settings/SettingsPanel';
 import { useTheme } from './useTheme';
 
@@ -77,6 +79,7 @@ export function App() {
         <header className="topbar">
           <ModelPicker info={info.data} engine={engine.data} settings={settings.data} />
           <EngineStatus state={engine.data} />
+          <RoutePicker conversationId={conversationId} settings={settings.data} />
           <ChatParams conversationId={conversationId} settings={settings.data} />
           <button
             type="button"
@@ -161,6 +164,7 @@ export function App() {
         />
       </main>
       <DropOverlay dragging={drop.dragging} />
+      <CompareHost settings={settings.data} />
     </div>
   );
 }

@@ -1,13 +1,19 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { Message } from '../../../shared/types';
 import { call } from '../../api/client';
+import { queryKeys } from '../../api/queryKeys';
+import { compareStore } from '../router/compareStore';
+import { RunElsewhere } from '../router/RunElsewhere';
+import type { LoadedConversation } from './messagePages';
 
 /**
- * The actions under one message: copy, edit (the user's), regenerate and continue (answers), delete, and the
- * `< 2/3 >` switch between its branches. Each calls main itself; main's events (`conversations:changed`,
+ * The actions under one message: copy, edit (the user's), regenerate, continue and run elsewhere (answers),
+ * compare (answered in two places side by side), delete, and the `< 2/3 >` switch between its branches. Each calls main itself; main's events (`conversations:changed`,
  * `chat:delta`, `chat:end`) refresh the chat, so nothing here touches the chat's cache.
  */
 export function MessageActions({ message, onEdit }: { message: Message; onEdit: () => void }) {
+  const qc = useQueryClient();
   const [error, setError] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
   const [confirming, setConfirming] = useState(false);
@@ -22,6 +28,19 @@ export function MessageActions({ message, onEdit }: { message: Message; onEdit: 
     setTimeout(() => setCopied(false), 1500);
   };
   const answer = message.role === 'assistant';
+  // Compare answers the user message: this one, or the one this answer replies to (its text from the loaded chat).
+  const compareOf = message.role === 'user' ? message.id : answer ? (message.parentId ?? null) : null;
+  const openCompare = (): void => {
+    if (!compareOf) return;
+    const loaded = qc.getQueryData<LoadedConversation>(queryKeys.conversation(message.conversationId));
+    const prompt = message.role === 'user' ? message.content : (loaded?.messages.find((m) => m.id === compareOf)?.content ?? '');
+    compareStore.open({
+      conversationId: message.conversationId,
+      messageId: compareOf,
+      prompt,
+      from: answer ? { route: message.route, model: message.model } : null,
+    });
+  };
   const canContinue = answer && (message.status === 'stopped' || message.status === 'failed') && message.content !== '';
   return (
     <div className="message-actions" data-testid="message-actions">
@@ -42,6 +61,18 @@ export function MessageActions({ message, onEdit }: { message: Message; onEdit: 
           onClick={act(() => call('chat:regenerate', { messageId: message.id }))}
         >
           Regenerate
+        </button>
+      )}
+      {answer && <RunElsewhere message={message} onError={setError} />}
+      {compareOf && (
+        <button
+          type="button"
+          className="message-action"
+          data-testid="compare-open"
+          aria-label={answer ? 'Compare this answer with another model' : 'Compare two answers to this message'}
+          onClick={openCompare}
+        >
+          Compare
         </button>
       )}
       {canContinue && (

@@ -1,6 +1,7 @@
 import { memo, useState } from 'react';
 import type { Message } from '../../../shared/types';
 import { AnswerSources } from '../collections/citations/AnswerSources';
+import { RouteBadge } from '../router/RouteBadge';
 import { CitationsProvider } from '../collections/citations/CitationsProvider';
 import { liveFailures } from './liveFailures';
 import { MessageActions, MessageEditor } from './MessageActions';
@@ -13,7 +14,8 @@ import { ThinkingBlock } from './ThinkingBlock';
 /**
  * One message. The user's text shows as typed; the model's is Markdown, rendered block by block and never as
  * HTML (see markdown/MarkdownBlock.tsx for what untrusted output may and may not do), with its sources when it
- * drew on the conversation's collections: [n] markers and the list under it open the cited passage.
+ * drew on the conversation's collections: [n] markers and the list under it open the cited passage. An answer
+ * says where it ran and why (its route), and its actions can run it elsewhere or compare it with another model.
  */
 export const MessageItem = memo(function MessageItem({ message }: { message: Message }) {
   const streamed = useStreamText(message.id);
@@ -53,6 +55,7 @@ export const MessageItem = memo(function MessageItem({ message }: { message: Mes
           {message.error}
         </div>
       )}
+      {message.role === 'assistant' && <RouteBadge route={message.route} />}
       <MessageStats message={message} />
       {!editing && <MessageActions message={message} onEdit={() => setEditing(true)} />}
     </article>

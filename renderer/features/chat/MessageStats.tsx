@@ -32,7 +32,8 @@ export function statsParts(m: Message): StatPart[] | null {
   // Speed counts from the first token: the prompt's evaluation is what "first token" measures.
   const genMs = Math.max(1, durationMs - (timeToFirstTokenMs ?? 0));
   const parts: StatPart[] = [];
-  if (m.model) parts.push({ key: 'model', text: m.model, title: `Written by ${m.model}` });
+  // A routed answer names its model in its route line (with where it ran and why), so it is not said twice.
+  if (m.model && !m.route) parts.push({ key: 'model', text: m.model, title: `Written by ${m.model}` });
   parts.push({
     key: 'tokens',
     text: `${completionTokens} tokens`,
