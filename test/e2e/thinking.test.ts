@@ -147,10 +147,10 @@ describe('a reasoning model in the browser', () => {
   });
 
   it('shows model, tokens, speed, first token and where it ran under the answer', async () => {
+    // The route line names the place and the model (and why it ran there); the stats line does not repeat the model.
+    expect(await answer().locator('[data-testid="route-place"]').textContent()).toBe('This machine · reasons.gguf');
     const stats = answer().locator('[data-testid="message-stats"]');
-    await expect
-      .poll(() => stats.textContent())
-      .toMatch(/^reasons\.gguf · \d+ tokens · \d+(\.\d)? tok\/s · first token \d+(\.\d)? m?s · CPU$/);
+    await expect.poll(() => stats.textContent()).toMatch(/^\d+ tokens · \d+(\.\d)? tok\/s · first token \d+(\.\d)? m?s · CPU$/);
     expect(await stats.locator('[data-stat="where"]').textContent()).toBe('CPU');
     expect(await stats.locator('[data-stat="where"]').getAttribute('title')).toBe('Ran on the CPU');
   });
