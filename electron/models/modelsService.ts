@@ -203,8 +203,9 @@ export class ModelsService implements LibraryRegistrar {
   }
 
   /**
-   * The model that will answer the next message. With none picked and exactly one chat model that can load,
-   * that one is picked: a user with one model should never be asked which.
+   * The model that will answer the next message. With none picked, the chat model already loaded (an API request
+   * loaded it; the picker shows it) is picked; else, with exactly one chat model that can load, that one is: a user
+   * with one model should never be asked which.
    */
   async resolveForChat(): Promise<{ name: string; path: string }> {
     const selected = this.d.settings.get().selectedModelPath;
@@ -212,6 +213,12 @@ export class ModelsService implements LibraryRegistrar {
       // The settings are the truth (another client may have picked it): the scheduler follows them.
       this.d.scheduler.select(selected);
       return { name: nameOf(selected), path: selected };
+    }
+    const loaded = this.d.host.loaded('chat');
+    if (loaded) {
+      this.d.settings.update({ selectedModelPath: loaded.path });
+      this.d.scheduler.select(loaded.path);
+      return { name: nameOf(loaded.path), path: loaded.path };
     }
     const models = await this.list();
     const chat = models.filter((m) => m.problem === null && (m.meta === null || m.meta.kind === 'chat'));

@@ -260,4 +260,17 @@ describe('the openai client against Hearth', () => {
       spy.mockRestore();
     }
   });
+
+  it("leaves the model it loaded as the app's chat model: a chat with none picked answers with it", async () => {
+    expect((await callHandler<{ selectedModelPath: string | null }>(backend, 'settings:get')).selectedModelPath).toBeNull();
+    const loaded = backend.host.loaded('chat');
+    expect(loaded?.path).toBe(says);
+    const sent = await callHandler<{ conversationId: string; assistantMessage: { id: string; model: string } }>(backend, 'chat:send', {
+      conversationId: null,
+      text: 'Hello from the app',
+    });
+    expect(sent.assistantMessage.model).toBe('says-the.gguf');
+    expect((await callHandler<{ selectedModelPath: string | null }>(backend, 'settings:get')).selectedModelPath).toBe(says);
+    await backend.answers.stop(sent.assistantMessage.id);
+  });
 });
