@@ -50,7 +50,10 @@ export interface AnswerOutcome {
   result: Pick<GenerateResult, 'promptTokens' | 'completionTokens'> | null;
   /** What was sent and what came back, to estimate the tokens of an answer that failed half-way. */
   promptText: string;
+  /** The answer's text and thoughts written this time. */
   answerText: string;
+  /** The user (or the app) stopped it: the request reached the provider, which bills the prompt at least. */
+  stopped: boolean;
 }
 
 /**

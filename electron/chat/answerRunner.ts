@@ -440,7 +440,9 @@ export class AnswerRunner {
       routed: stream.routed,
       result,
       promptText: turns.map((t) => t.content).join('\n'),
-      answerText: end.content.slice(prefix.length),
+      // Thought tokens are billed as output too (a reasoning model may think for long before any answer text).
+      answerText: end.content.slice(prefix.length) + end.thoughts.slice((partial?.thoughts ?? '').length),
+      stopped: end.status === 'stopped',
     });
     if (route) messages.setRoute(messageId, route);
     this.deps.conversations.touch(conversationId, this.now());

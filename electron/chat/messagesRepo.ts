@@ -295,13 +295,14 @@ export class MessagesRepo {
   }
 
   /**
-   * Keeps one answer of several (compare): it becomes current, and its siblings go with everything under them.
-   * Returns the ids of the siblings deleted.
+   * Keeps one answer of several (compare): it becomes current, and its sibling answers go. A sibling the
+   * conversation went on from (it has replies) stays as a version: keeping a compared answer early in a chat must
+   * never delete the rest of the chat. Returns the ids of the siblings deleted.
    */
   keepOnly(id: string): string[] {
     const m = this.stmts.get.get(id);
     if (!m) return [];
-    const others = this.stmts.siblings.all(id).filter((s) => s.id !== id);
+    const others = this.stmts.siblings.all(id).filter((s) => s.id !== id && !this.hasChildren(s.id));
     this.stmts.deactivateSiblings.run(m.conversation_id, m.parent_id, id);
     this.stmts.activate.run(id);
     for (const o of others) this.stmts.deleteSubtree.run(o.id);

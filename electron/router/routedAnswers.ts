@@ -26,6 +26,8 @@ export interface RoutedAnswersDeps {
   remote: (providerId: string, model: string) => ChatBackend;
   /** A chat backend on one local model, and that model's name; NOT_FOUND when the library does not have it. */
   localModel: (path: string) => Promise<{ name: string; backend: ChatBackend }>;
+  /** The library's chat model with this file name, as `localModel` gives it; null when there is none. */
+  localByName: (fileName: string) => Promise<{ name: string; backend: ChatBackend } | null>;
   /** The messages an answer after `id` would be sent with, and the system prompt and answer length its chat uses. */
   pathTo: (id: string) => readonly Pick<Message, 'content'>[];
   chatSettings: (conversationId: string | null) => { systemPrompt: string; maxTokens: number };
@@ -47,8 +49,10 @@ export class RoutedAnswers implements AnswerRouting {
   async resume(answer: Message, local: LocalAnswers): Promise<RoutedAnswer> {
     const route = answer.route;
     if (route?.target !== 'remote' || !route.providerId) {
-      // A local answer goes on with the picked model: the route names a model, not its file.
-      const { name, backend } = await this.local(null, local);
+      // A local answer goes on with the model that wrote it (the route names its file), or the picked one when that
+      // model is gone from the library.
+      const named = route ? await this.d.localByName(route.model) : null;
+      const { name, backend } = named ?? (await this.local(null, local));
       return { backend, model: name, route: route ?? null, prices: null };
     }
     // Checked again: the chat may have been marked private (or the provider disabled) since.
@@ -64,13 +68,14 @@ export class RoutedAnswers implements AnswerRouting {
   settle(o: AnswerOutcome): MessageRoute | null {
     const { route, prices } = o.routed;
     if (!route) return null;
-    // A remote answer that broke half-way was still billed for what it was sent and what it wrote, and one from a
-    // provider that sends no usage was billed all the same: estimated then, so the cap still counts them. One that
-    // failed before writing anything cost nothing.
+    // A remote answer that broke half-way, or that the user stopped (even before its first word: a reasoning model
+    // may think for long), was still billed for what it was sent and what it wrote, and one from a provider that
+    // sends no usage was billed all the same: estimated then, so the cap still counts them. One that failed before
+    // writing anything (a refused key, a refused connection) cost nothing.
     const counted = o.result && (route.target === 'local' || o.result.promptTokens + o.result.completionTokens > 0) ? o.result : null;
     const tokens =
       counted ??
-      (route.target === 'remote' && o.answerText
+      (route.target === 'remote' && (o.answerText || o.stopped)
         ? { promptTokens: estimateTokens(o.promptText), completionTokens: estimateTokens(o.answerText) }
         : null);
     const cost = prices && tokens ? costUsd(prices, tokens.promptTokens, tokens.completionTokens) : 0;
@@ -104,7 +109,13 @@ export class RoutedAnswers implements AnswerRouting {
     });
     if (decision.target === 'remote') {
       const { provider, model } = decision;
-      return { backend: this.d.remote(provider.id, model.id), model: model.id, route: route(model.id, provider), prices: model };
+      const target = { kind: 'remote' as const, providerId: provider.id, model: model.id };
+      // Privacy is checked again at the moment of sending: between the decision and the request the chat may have
+      // been marked private or had collections attached (another window, a compare's other side loading a model).
+      const backend = checkedBeforeSending(this.d.remote(provider.id, model.id), (conversationId) =>
+        this.d.router.decideTarget(conversationId, target),
+      );
+      return { backend, model: model.id, route: route(model.id, provider), prices: model };
     }
     const { name, backend } = await this.local(decision.modelPath, local);
     return { backend, model: name, route: route(name, null), prices: null };
@@ -129,6 +140,17 @@ export class RoutedAnswers implements AnswerRouting {
   }
 }
 
+/** A remote backend that asks `check` (which throws in words) before each request leaves the machine. */
+function checkedBeforeSending(inner: ChatBackend, check: (conversationId: string) => unknown): ChatBackend {
+  return {
+    kind: inner.kind,
+    generate: async (turns, options, call) => {
+      check(call.conversationId);
+      return inner.generate(turns, options, call);
+    },
+  };
+}
+
 export interface RoutingWiring {
   router: RouterService;
   providers: Pick<ProvidersService, 'backendFor'>;
@@ -150,6 +172,10 @@ export function routedAnswers(w: RoutingWiring): RoutedAnswers {
       if (m.meta && m.meta.kind !== 'chat')
         throw new AppError('BAD_INPUT', `${m.fileName} is not a chat model: pick one that writes answers.`);
       return { name: m.fileName, backend: new LocalModelBackend(w.scheduler, path) };
+    },
+    localByName: async (fileName) => {
+      const m = (await w.library.list()).find((l) => l.fileName === fileName && !l.problem && (!l.meta || l.meta.kind === 'chat'));
+      return m ? { name: m.fileName, backend: new LocalModelBackend(w.scheduler, m.path) } : null;
     },
     pathTo: (id) => w.messages.pathTo(id),
     chatSettings: (conversationId) => {

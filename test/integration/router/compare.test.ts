@@ -100,4 +100,29 @@ describe('compare: one message answered by two models, side by side; keep the be
     });
     expect(h.fake.requests).toEqual([]);
   });
+
+  it('keeping a compared answer early in a chat keeps the rest of the chat, as a version of the reply', async () => {
+    const first = await ask(h, null, 'Tell me about fire');
+    const c = first.sent.conversationId;
+    const later = await ask(h, c, 'and then?');
+    const started = await compare(first.sent.userMessage!.id, [{ kind: 'local', modelPath: h.model }, remoteTarget(h)]);
+    const [local, remote] = started.answers;
+    await Promise.all([ended(h, local.streamId), ended(h, remote.streamId)]);
+
+    await callHandler(h.backend, 'chat:keep', { messageId: remote.assistantMessage.id });
+    // The other compared answer (no replies) goes; the first answer, which the chat went on from, stays a version.
+    await expect(callHandler(h.backend, 'chat:keep', { messageId: local.assistantMessage.id })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    const kept = await messagesOf(h, c);
+    expect(kept.map((m) => m.id)).toEqual([first.sent.userMessage!.id, remote.assistantMessage.id]);
+    expect(kept[1]!.branch).toEqual({ index: 1, count: 2 });
+    await callHandler(h.backend, 'messages:switchBranch', { messageId: remote.assistantMessage.id, direction: 'previous' });
+    expect((await messagesOf(h, c)).map((m) => m.id)).toEqual([
+      first.sent.userMessage!.id,
+      first.sent.assistantMessage.id,
+      later.sent.userMessage!.id,
+      later.sent.assistantMessage.id,
+    ]);
+  });
 });
