@@ -109,7 +109,11 @@ export class ProvidersService {
       id = input.id;
       const existing = this.repo.get(id);
       if (!existing) throw new AppError('NOT_FOUND', 'That provider no longer exists.');
+      // A key was given for one host: moved to another host (origin), it is dropped unless given again, so an edited
+      // address never receives the old provider's key unasked.
+      const moved = new URL(existing.baseUrl).origin !== new URL(baseUrl).origin;
       if (key !== undefined) await this.d.secrets.set(keyName(id), key);
+      else if (moved) await this.d.secrets.set(keyName(id), null);
       this.repo.update({ ...existing, name: input.name, baseUrl, enabled: input.enabled, models, updatedAt: now });
     }
     this.d.events.emit('providers:changed', {});

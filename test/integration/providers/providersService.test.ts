@@ -109,6 +109,20 @@ describe('ProvidersService', () => {
     expect(await secrets.get(`provider:${saved.id}`)).toBeNull();
   });
 
+  it('drops the stored key when the address moves to another host, unless a key comes with the move', async () => {
+    const saved = await service.save(input());
+    const secrets = new FileSecretStore(secretsDir());
+    // Same host, another path: the key stays.
+    await service.save({ ...input({ baseUrl: `${new URL(saved.baseUrl).origin}/other/v1`, key: undefined }), id: saved.id });
+    expect(await secrets.get(`provider:${saved.id}`)).toBe(KEY);
+    // Another host: the old key must not travel there unasked.
+    const moved = await service.save({ ...input({ baseUrl: 'http://127.0.0.9:9/v1', key: undefined }), id: saved.id });
+    expect(moved.hasKey).toBe(false);
+    expect(await secrets.get(`provider:${saved.id}`)).toBeNull();
+    const rekeyed = await service.save({ ...input({ baseUrl: 'http://127.0.0.10:9/v1', key: 'sk-new' }), id: saved.id });
+    expect(rekeyed.hasKey).toBe(true);
+  });
+
   it('deletes the key with its provider', async () => {
     const saved = await service.save(input());
     await service.remove(saved.id);

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { callHandler } from '../../helpers/backend';
 import { ask, COMPLEX, dbPath, ended, type Harness, newChat, PRICE, REPLY, routeLog, startHarness, stored } from './routerHarness';
 
@@ -170,5 +170,24 @@ describe('routing answers between this machine and a remote provider', () => {
     expect(h.fake.chatRequests()).toHaveLength(2);
     const continued = await stored(h, c, failed.id);
     expect(continued.route.costUsd).toBeGreaterThan(failed.route.costUsd ?? 0);
+  });
+
+  it('a remote answer stopped before its first word still counts its prompt against the cap', async () => {
+    const c = await newChat(h);
+    await route(c, { policy: 'remote', remote: { providerId: h.provider.id, model: 'fake-large' } });
+    h.fake.setMode('hang');
+    const sent = await callHandler<{ streamId: string; assistantMessage: { id: string } }>(h.backend, 'chat:send', {
+      conversationId: c,
+      text: 'Think hard about this',
+    });
+    // The provider has the request (a reasoning model would be thinking, and billing, now).
+    await vi.waitFor(() => expect(h.fake.chatRequests()).toHaveLength(1));
+    await callHandler(h.backend, 'chat:stop', { streamId: sent.streamId });
+    const end = await ended(h, sent.streamId);
+    expect(end).toMatchObject({ status: 'stopped', content: '' });
+    const [entry] = (await routeLog(h)).entries;
+    expect(entry).toMatchObject({ messageId: sent.assistantMessage.id, target: 'remote' });
+    expect(entry!.promptTokens).toBeGreaterThan(0);
+    expect(entry!.costUsd).toBeGreaterThan(0);
   });
 });

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { callHandler } from '../../helpers/backend';
 import { tinyModel } from '../../helpers/fixtures';
 import { ask, ended, type Harness, messagesOf, REPLY, remoteTarget, type Started, startHarness, stored } from './routerHarness';
@@ -63,6 +63,34 @@ describe('run elsewhere: a sibling answer where the user says', () => {
     // The picked model stays picked: the next message is answered by it again.
     expect(h.backend.settings.get().selectedModelPath).toBe(h.model);
     expect((await ask(h, first.sent.conversationId, 'and?')).end.content).toMatch(/^the( the)*$/);
+  });
+
+  it('continues a stopped answer on the local model that wrote it, not the picked one', async () => {
+    const first = await ask(h, null, 'hi');
+    const fire = tinyModel(h.dir, 'says-fire.gguf', { favor: 'fire' });
+    await callHandler(h.backend, 'models:add', { path: fire });
+    // No answer length: the answer would run to the context's edge, so it is surely still writing when stopped.
+    await callHandler(h.backend, 'settings:update', { maxTokens: 0 });
+    const started = await callHandler<Started>(h.backend, 'chat:regenerate', {
+      messageId: first.sent.assistantMessage.id,
+      target: { kind: 'local', modelPath: fire },
+    });
+    await vi.waitFor(() =>
+      expect(h.seen.some((s) => s.event === 'chat:delta' && (s.payload as { streamId: string }).streamId === started.streamId)).toBe(true),
+    );
+    await callHandler(h.backend, 'chat:stop', { streamId: started.streamId });
+    const stopped = await ended(h, started.streamId);
+    expect(stopped.status).toBe('stopped');
+    await callHandler(h.backend, 'settings:update', { maxTokens: 24 });
+    const from = h.seen.length;
+    const more = await callHandler<Started>(h.backend, 'chat:continue', { messageId: started.assistantMessage.id });
+    const end = await ended(h, more.streamId, from);
+    expect(end.status).toBe('complete');
+    // Only the fire model's word (where the text was cut, the tiny model may write it without its space).
+    expect(end.content.startsWith(stopped.content)).toBe(true);
+    expect(end.content.replace(/fire/g, '').trim()).toBe('');
+    expect(end.content.length).toBeGreaterThan(stopped.content.length);
+    expect(h.backend.settings.get().selectedModelPath).toBe(h.model);
   });
 
   it('refuses to send a private chat or a chat with documents out, in words, and saves nothing', async () => {
