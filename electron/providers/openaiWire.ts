@@ -25,6 +25,7 @@ const ErrorFields = z.object({
   message: z.string().nullish(),
   type: z.string().nullish(),
   code: z.union([z.string(), z.number()]).nullish(),
+  param: z.unknown().optional(),
 });
 export const WireErrorBody = z.union([
   z.object({ error: z.union([ErrorFields.passthrough(), z.string()]) }).passthrough(),
@@ -58,6 +59,8 @@ export interface RemoteErrorDetail {
   message: string | null;
   code: string | null;
   type: string | null;
+  /** The request parameter the error is about (OpenAI's `param`), when it names one. */
+  param?: string | null;
 }
 
 /** Reads an error body (already parsed JSON, or null when it was not JSON). */
@@ -68,6 +71,11 @@ export function errorDetail(body: unknown): RemoteErrorDetail {
   if (typeof e === 'string') return { message: e, code: null, type: null };
   const parsed = ErrorFields.safeParse(e);
   if (!parsed.success) return { message: null, code: null, type: null };
-  const { message, code, type } = parsed.data;
-  return { message: message ?? null, code: code === undefined || code === null ? null : String(code), type: type ?? null };
+  const { message, code, type, param } = parsed.data;
+  return {
+    message: message ?? null,
+    code: code === undefined || code === null ? null : String(code),
+    type: type ?? null,
+    param: typeof param === 'string' ? param : null,
+  };
 }

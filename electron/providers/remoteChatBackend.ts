@@ -2,7 +2,7 @@ import { AppError } from '../../shared/errors';
 import type { ChatBackend, ChatCall } from '../chat/chatBackend';
 import type { ChatTurn, GenerateOptions, GenerateResult, StopReason } from '../inference/protocol';
 import { errorDetail, WireChunk, WireCompletion, type WireUsage } from './openaiWire';
-import { cutOff, notUnderstood, type RemoteWho, streamError, streamTimeout } from './remoteErrors';
+import { cutOff, notUnderstood, ParameterRefused, type RemoteWho, streamError, streamTimeout } from './remoteErrors';
 import { CallerAborted, RemoteExchange } from './remoteHttp';
 import { SseParser } from './sse';
 
@@ -36,8 +36,8 @@ const WHOLE_ANSWER_LIMIT = 16 * 1024 * 1024;
  * budget, the overflow policy). A continued answer is sent as the turns it is (ending with the partial assistant
  * turn): servers that prefill a final assistant message continue it, others answer anew.
  */
-export function chatRequestBody(model: string, turns: ChatTurn[], o: GenerateOptions): Record<string, unknown> {
-  return {
+export function chatRequestBody(model: string, turns: ChatTurn[], o: GenerateOptions, fit: RequestFit = NO_FIT): Record<string, unknown> {
+  const body: Record<string, unknown> = {
     model,
     messages: turns.map((t) => ({ role: t.role, content: t.content })),
     stream: true,
@@ -45,10 +45,34 @@ export function chatRequestBody(model: string, turns: ChatTurn[], o: GenerateOpt
     ...(o.temperature !== undefined ? { temperature: o.temperature } : {}),
     ...(o.topP !== undefined ? { top_p: o.topP } : {}),
     // 0 means "until the model stops" here; the API has no such value, so it is left out.
-    ...(o.maxTokens ? { max_tokens: o.maxTokens } : {}),
+    ...(o.maxTokens ? { [fit.completionTokens ? 'max_completion_tokens' : 'max_tokens']: o.maxTokens } : {}),
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
     ...(o.stop && o.stop.length > 0 ? { stop: o.stop.slice(0, MAX_STOP) } : {}),
   };
+  for (const p of fit.drop) delete body[p];
+  return body;
+}
+
+/** What a model refused before: parameters to leave out, and max_completion_tokens in place of max_tokens. */
+export interface RequestFit {
+  drop: ReadonlySet<string>;
+  completionTokens: boolean;
+}
+const NO_FIT: RequestFit = { drop: new Set(), completionTokens: false };
+/** Sampling parameters a model may refuse and the answer can do without (never the model or the messages). */
+const OPTIONAL = new Set(['temperature', 'top_p', 'seed', 'stop', 'max_tokens', 'stream_options']);
+/**
+ * What each provider's model refused, learned for this run (OpenAI's o-series and gpt-5 take no temperature and
+ * want max_completion_tokens; a proxy may refuse stream_options): the next answer asks right the first time.
+ */
+const learned = new Map<string, RequestFit>();
+
+/** The fit after `param` was refused, or null when leaving it out cannot help (not optional, or already out). */
+export function refit(fit: RequestFit, param: string): RequestFit | null {
+  if (!OPTIONAL.has(param)) return null;
+  if (param === 'max_tokens') return fit.completionTokens ? null : { ...fit, completionTokens: true };
+  if (fit.drop.has(param)) return null;
+  return { ...fit, drop: new Set([...fit.drop, param]) };
 }
 
 function stopReasonOf(finish: string | null): StopReason {
@@ -135,13 +159,28 @@ export class RemoteChatBackend implements ChatBackend {
     if (call.signal.aborted) return answer.result(started, 'abort');
     const target = await this.o.connect();
     const who: RemoteWho = { name: target.name, baseUrl: target.baseUrl, key: target.key };
-    const exchange = new RemoteExchange(who, this.o.timeoutMs, call.signal);
+    const memo = `${target.baseUrl} ${this.o.model}`;
+    let exchange = new RemoteExchange(who, this.o.timeoutMs, call.signal);
     try {
-      const res = await exchange.open(
-        `${target.baseUrl}/chat/completions`,
-        { method: 'POST', body: JSON.stringify(chatRequestBody(this.o.model, turns, options)) },
-        { kind: 'chat', model: this.o.model },
-      );
+      let res: Response | null = null;
+      // A refused optional parameter (a 400 that names it, before anything was written) is left out and the
+      // request sent again; a few tries at most, each leaving out one more.
+      for (let tries = 0; res === null; tries++) {
+        const fit = learned.get(memo) ?? NO_FIT;
+        try {
+          res = await exchange.open(
+            `${target.baseUrl}/chat/completions`,
+            { method: 'POST', body: JSON.stringify(chatRequestBody(this.o.model, turns, options, fit)) },
+            { kind: 'chat', model: this.o.model },
+          );
+        } catch (error) {
+          const next = error instanceof ParameterRefused && tries < 4 ? refit(fit, error.param) : null;
+          if (!next) throw error;
+          learned.set(memo, next);
+          exchange.close();
+          exchange = new RemoteExchange(who, this.o.timeoutMs, call.signal);
+        }
+      }
       if (/^application\/json/i.test(res.headers.get('content-type') ?? '')) {
         await this.whole(exchange, res, who, answer);
       } else {

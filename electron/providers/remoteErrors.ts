@@ -51,6 +51,19 @@ export function providerWords(message: string | null, key?: string | null): stri
 
 const isModelNotFound = (d: RemoteErrorDetail): boolean => d.code === 'model_not_found' || d.type === 'model_not_found';
 
+/**
+ * The provider refused one optional parameter of the request (OpenAI's reasoning models take no temperature and
+ * want max_completion_tokens): the request can go again without it. Not an error the user sees unless it stays.
+ */
+export class ParameterRefused extends AppError {
+  constructor(
+    message: string,
+    readonly param: string,
+  ) {
+    super('NETWORK', message);
+  }
+}
+
 /** A status other than 2xx. `detail` is the error body as far as it could be read (null fields when it was not JSON). */
 export function httpError(
   who: RemoteWho,
@@ -62,6 +75,9 @@ export function httpError(
   const { name } = who;
   const said = providerWords(detail.message, who.key);
   const { status } = res;
+  if (status === 400 && detail.param && /unsupported|not supported/i.test(`${detail.code ?? ''} ${detail.message ?? ''}`)) {
+    return new ParameterRefused(`${name} refused the request (status 400${said ? `: ${said}` : ''}).`, detail.param);
+  }
   if (status === 401 || status === 403) {
     return who.key
       ? new AppError('FORBIDDEN', `${name} refused the key: check it in ${WHERE}.`)

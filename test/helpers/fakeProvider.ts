@@ -35,6 +35,10 @@ import type { AddressInfo } from 'node:net';
  *   chat that is not streamed has its socket destroyed at once.
  * - `stall`: a streamed chat sends `breakAfterChunks` content chunks, then nothing, with the connection left open.
  *
+ * `refuseParams` plays a reasoning model (OpenAI's o-series, gpt-5): a chat whose body carries one of these
+ * parameters gets OpenAI's 400 for it (`param` named, code `unsupported_parameter`; for max_tokens the message says
+ * to use max_completion_tokens), before the mode applies.
+ *
  * Every request is recorded in `requests` (method, path, Authorization header, parsed JSON body) once its body has
  * been read, before the mode is applied.
  */
@@ -57,6 +61,8 @@ export interface FakeProviderOptions {
   retryAfterSeconds?: number;
   /** Streamed usage when asked for (include_usage). Default true; false plays a server that never sends it. */
   usage?: boolean;
+  /** Parameters a chat may not carry (see the header): e.g. ['temperature', 'max_tokens']. */
+  refuseParams?: string[];
   /** SSE line endings. Default '\n'. */
   lineEnding?: '\n' | '\r\n';
   /** Writes the stream this many bytes at a time (a chunk then splits anywhere, even inside a UTF-8 character). */
@@ -90,6 +96,7 @@ interface ChatBody {
   stream?: unknown;
   stream_options?: { include_usage?: unknown };
   max_tokens?: unknown;
+  max_completion_tokens?: unknown;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -173,6 +180,15 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
   }
 
   function chat(req: IncomingMessage, res: ServerResponse, body: ChatBody): void {
+    const refused = (options.refuseParams ?? []).find((p) => p in body);
+    if (refused) {
+      const message =
+        refused === 'max_tokens'
+          ? "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead."
+          : `Unsupported value: '${refused}' does not support ${JSON.stringify((body as Record<string, unknown>)[refused])} with this model. Only the default value is supported.`;
+      sendJson(res, 400, { error: { message, type: 'invalid_request_error', param: refused, code: 'unsupported_parameter' } });
+      return;
+    }
     const model = typeof body.model === 'string' ? body.model : '';
     if (mode === 'unknown-model' || !models.includes(model)) {
       sendJson(
@@ -186,8 +202,9 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     const created = Math.floor(Date.now() / 1000);
     let pieces = words(reply);
     let finish = 'stop';
-    if (typeof body.max_tokens === 'number' && body.max_tokens < pieces.length) {
-      pieces = pieces.slice(0, body.max_tokens);
+    const limit = typeof body.max_tokens === 'number' ? body.max_tokens : body.max_completion_tokens;
+    if (typeof limit === 'number' && limit < pieces.length) {
+      pieces = pieces.slice(0, limit);
       finish = 'length';
     }
     const usage = {

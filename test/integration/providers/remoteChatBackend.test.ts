@@ -102,6 +102,28 @@ async function rawServer(handler: (res: ServerResponse) => void): Promise<string
 }
 
 describe('RemoteChatBackend', () => {
+  it('leaves out what a reasoning model refuses (temperature; max_tokens for max_completion_tokens), and asks right the next time', async () => {
+    const { service, provider, fake } = await setup({ refuseParams: ['temperature', 'max_tokens'] });
+    const first = await run(service.backendFor(provider.id, 'fake-model'), { temperature: 0.7, maxTokens: 3, stop: [] });
+    expect(first.error).toBeNull();
+    expect(first.texts.join('')).toBe('The quick brown ');
+    const sent = fake.chatRequests().map((r) => r.body as Record<string, unknown>);
+    expect(sent).toHaveLength(3);
+    expect(sent[2]).not.toHaveProperty('temperature');
+    expect(sent[2]).not.toHaveProperty('max_tokens');
+    expect(sent[2]).toMatchObject({ max_completion_tokens: 3 });
+    const again = await run(service.backendFor(provider.id, 'fake-model'), { temperature: 0.7, maxTokens: 3, stop: [] });
+    expect(again.error).toBeNull();
+    expect(fake.chatRequests()).toHaveLength(4);
+  });
+
+  it('does not retry what it cannot leave out: a refused model parameter is an error in words', async () => {
+    const { service, provider, fake } = await setup({ refuseParams: ['messages'] });
+    const r = await run(service.backendFor(provider.id, 'fake-model'));
+    expect(r.error?.message).toMatch(/^Fake Cloud refused the request \(status 400: Unsupported value: 'messages'/);
+    expect(fake.chatRequests()).toHaveLength(1);
+  });
+
   it('streams the reply in order, chunk by chunk, and returns the provider’s token counts', async () => {
     const { service, provider } = await setup();
     const r = await run(service.backendFor(provider.id, 'fake-model'));
