@@ -79,7 +79,7 @@ export function App() {
         <header className="topbar">
           <ModelPicker info={info.data} engine={engine.data} settings={settings.data} />
           <EngineStatus state={engine.data} />
-          <RoutePicker conversationId={conversationId} settings={settings.data} />
+          <RoutePicker conversationId={conversationId} settings={settings.data} onConversation={setConversationId} />
           <ChatParams conversationId={conversationId} settings={settings.data} />
           <button
             type="button"

@@ -100,8 +100,6 @@ describe('remote providers and routing in the browser', () => {
     await page.goto(server.url);
     await pickModel(page, model);
     await page.locator('[data-testid="engine-status"][data-status="ready"]').waitFor();
-    // No conversation yet: routing belongs to a chat.
-    expect(await page.locator('[data-testid="route-picker"]').isDisabled()).toBe(true);
 
     await openTab('providers');
     await page.locator('[data-testid="providers-empty"]').waitFor();
@@ -366,5 +364,21 @@ describe('remote providers and routing in the browser', () => {
     // The focus goes back to the Edit button that opened the form.
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('provider-edit');
     expect(consoleErrors).toEqual([]);
+  });
+
+  it('makes a new chat private before its first message: opening its routing starts the conversation', async () => {
+    await backToChat();
+    await page.locator('[data-testid="new-chat"]').click();
+    const before = fake.chatRequests().length;
+    await inRoutePicker(async () => {
+      await page.locator('[data-testid="route-policy-remote"]').check();
+      await page.locator('[data-testid="route-private"]').check();
+    });
+    await expect.poll(() => page.locator('[data-testid="route-picker"]').textContent()).toBe('●Remote only · Private');
+    await send('My first message, and a private one');
+    const route = lastAnswer().locator('[data-testid="message-route"]');
+    expect(await route.getAttribute('data-target')).toBe('local');
+    expect(await route.getAttribute('data-rule')).toBe('private');
+    expect(fake.chatRequests()).toHaveLength(before);
   });
 });

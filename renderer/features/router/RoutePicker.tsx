@@ -13,6 +13,8 @@ interface Props {
   /** The open conversation; null for a chat not started yet (routing belongs to a conversation). */
   conversationId: string | null;
   settings: Settings | undefined;
+  /** A chat not started yet becomes a conversation when its routing is opened, so it can be private from its first message. */
+  onConversation: (id: string) => void;
 }
 
 /**
@@ -20,13 +22,15 @@ interface Props {
  * and "Private". Each change is saved at once (router:set). When the chat cannot leave the machine (private,
  * documents attached, no provider enabled) it says so, whatever the policy.
  */
-export function RoutePicker({ conversationId, settings }: Props) {
+export function RoutePicker({ conversationId, settings, onConversation }: Props) {
   // Open for one conversation: switching chats closes it.
   const [openFor, setOpenFor] = useState<string | null>(null);
   const open = openFor !== null && openFor === conversationId;
   const button = useRef<HTMLButtonElement>(null);
   const wrap = useRef<HTMLSpanElement>(null);
   const popoverId = useId();
+  const qc = useQueryClient();
+  const [createError, setCreateError] = useState<string | null>(null);
   useDismiss(open, wrap, button, () => setOpenFor(null));
   const routing = useQuery({
     queryKey: queryKeys.routing(conversationId ?? ''),
@@ -47,13 +51,20 @@ export function RoutePicker({ conversationId, settings }: Props) {
         aria-expanded={open}
         aria-controls={open ? popoverId : undefined}
         aria-label={`Where answers run: ${label}`}
-        disabled={!conversationId}
-        title={
-          conversationId
-            ? 'Where this chat\u2019s answers run: this machine, a remote model, or auto'
-            : 'Send a message first: routing belongs to a chat'
-        }
-        onClick={() => setOpenFor(open ? null : conversationId)}
+        title="Where this chat\u2019s answers run: this machine, a remote model, or auto; and whether it is private"
+        onClick={() => {
+          if (conversationId) return setOpenFor(open ? null : conversationId);
+          // A new chat: made now (as attaching collections does), so it can be marked private before its first
+          // message is sent anywhere.
+          void call('conversations:create').then(
+            (c) => {
+              void qc.invalidateQueries({ queryKey: queryKeys.conversations });
+              setOpenFor(c.id);
+              onConversation(c.id);
+            },
+            (e: unknown) => setCreateError(e instanceof Error ? e.message : String(e)),
+          );
+        }}
       >
         {r?.private && (
           <span className="route-lock" aria-hidden="true">
@@ -62,6 +73,11 @@ export function RoutePicker({ conversationId, settings }: Props) {
         )}
         {label}
       </button>
+      {createError && (
+        <span className="route-error" role="alert">
+          {createError}
+        </span>
+      )}
       {open && r && <RouteForm id={popoverId} routing={r} settings={settings} />}
     </span>
   );
