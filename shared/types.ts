@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MessageRoute, Origin, RemoteModelRef } from './api';
+import { MessageRoute, Origin, RemoteModelRef, RoutePolicy } from './api';
 import { Citation } from './rag';
 
 /** Domain shapes shared by main and renderer. Schemas are the source; types are inferred from them. */
@@ -194,6 +194,8 @@ export const Settings = z.object({
   defaultRemote: RemoteModelRef.nullable(),
   /** Auto routing sends a message out when its complexity estimate (0..1) is at least this. */
   autoRemoteThreshold: z.number().min(0).max(1),
+  /** Where a chat's answers run until the chat says otherwise: this machine only, unless the user chose more. */
+  newChatRoutePolicy: RoutePolicy,
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -218,6 +220,7 @@ export const DEFAULT_SETTINGS: Settings = {
   monthlyCostCapUsd: 5,
   defaultRemote: null,
   autoRemoteThreshold: 0.5,
+  newChatRoutePolicy: 'local',
 };
 
 export const AppInfo = z.object({

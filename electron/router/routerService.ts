@@ -33,7 +33,7 @@ export class RouterService {
   private readonly now: () => number;
 
   constructor(private readonly d: RouterDeps) {
-    this.routing = new RoutingRepo(d.db);
+    this.routing = new RoutingRepo(d.db, () => d.settings.get().newChatRoutePolicy);
     this.logRepo = new RouteLogRepo(d.db);
     this.now = d.now ?? Date.now;
   }
@@ -97,7 +97,9 @@ export class RouterService {
 
   private facts(conversationId: string | null) {
     return {
-      routing: conversationId ? this.routing.get(conversationId) : DEFAULT_ROUTING(''),
+      routing: conversationId
+        ? this.routing.get(conversationId)
+        : { ...DEFAULT_ROUTING(''), policy: this.d.settings.get().newChatRoutePolicy },
       hasDocuments: conversationId ? this.d.collectionsOf(conversationId).length > 0 : false,
       provider: (id: string) => this.d.providers.find(id),
     };

@@ -32,7 +32,11 @@ const toRouting = (r: RoutingRow): ConversationRouting => {
 export class RoutingRepo {
   private readonly stmts;
 
-  constructor(db: Database.Database) {
+  /** `defaultPolicy`: the policy of a conversation that has chosen none (the setting for new chats). */
+  constructor(
+    db: Database.Database,
+    private readonly defaultPolicy: () => ConversationRouting['policy'] = () => 'local',
+  ) {
     this.stmts = {
       get: db.prepare<[string], RoutingRow>('SELECT * FROM conversation_routing WHERE conversation_id = ?'),
       conversationExists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM conversations WHERE id = ?'),
@@ -46,7 +50,7 @@ export class RoutingRepo {
 
   get(conversationId: string): ConversationRouting {
     const row = this.stmts.get.get(conversationId);
-    return row ? toRouting(row) : DEFAULT_ROUTING(conversationId);
+    return row ? toRouting(row) : { ...DEFAULT_ROUTING(conversationId), policy: this.defaultPolicy() };
   }
 
   conversationExists(conversationId: string): boolean {

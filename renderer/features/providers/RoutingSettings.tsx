@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import type { Provider } from '../../../shared/api';
 import { call } from '../../api/client';
 import { queryKeys } from '../../api/queryKeys';
-import { placeOf } from '../router/routeText';
+import { placeOf, POLICIES } from '../router/routeText';
 import { type RoutingEdits, remoteValue, routingPatch } from './routingPatch';
 
 /**
@@ -64,6 +64,24 @@ export function RoutingSettings({ providers }: { providers: readonly Provider[] 
           ))}
         </select>
         <span className="muted small-text">Where chats set to remote or auto send their answers, unless a chat picks another.</span>
+      </label>
+      <label className="routing-field">
+        <span className="routing-label">New chats</span>
+        <select
+          data-testid="new-chat-policy"
+          value={edits.newChatRoutePolicy ?? s.newChatRoutePolicy}
+          onChange={(e) => edit({ newChatRoutePolicy: e.target.value })}
+        >
+          {POLICIES.map((p) => (
+            <option key={p.value} value={p.value}>
+              {p.label}
+            </option>
+          ))}
+        </select>
+        <span className="muted small-text">
+          Where a chat&apos;s answers run until you choose otherwise in its Routing menu. Private chats and chats with documents stay on
+          this machine whatever this says.
+        </span>
       </label>
       <label className="routing-field">
         <span className="routing-label">Monthly cost cap (US dollars)</span>

@@ -4,11 +4,14 @@ import type { Settings } from '../../../shared/types';
 /** The routing settings as typed: the default remote model as `providerId\nmodel` ('' for none), numbers as text. */
 export interface RoutingEdits {
   defaultRemote?: string;
+  newChatRoutePolicy?: string;
   monthlyCostCapUsd?: string;
   autoRemoteThreshold?: string;
 }
 
-type RoutingSettingsPatch = Partial<Pick<Settings, 'defaultRemote' | 'monthlyCostCapUsd' | 'autoRemoteThreshold'>>;
+type RoutingSettingsPatch = Partial<Pick<Settings, 'defaultRemote' | 'monthlyCostCapUsd' | 'autoRemoteThreshold' | 'newChatRoutePolicy'>>;
+
+const isPolicy = (v: string): v is Settings['newChatRoutePolicy'] => v === 'local' || v === 'remote' || v === 'auto';
 
 export const remoteValue = (m: RemoteModelRef | null): string => (m ? `${m.providerId}\n${m.model}` : '');
 
@@ -28,6 +31,10 @@ export function routingPatch(
   const patch: RoutingSettingsPatch = {};
   if (edits.defaultRemote !== undefined && edits.defaultRemote !== remoteValue(current.defaultRemote)) {
     patch.defaultRemote = remoteOf(edits.defaultRemote);
+  }
+  if (edits.newChatRoutePolicy !== undefined && edits.newChatRoutePolicy !== current.newChatRoutePolicy) {
+    if (!isPolicy(edits.newChatRoutePolicy)) return { ok: false, error: 'New chats run locally, remotely or on auto.' };
+    patch.newChatRoutePolicy = edits.newChatRoutePolicy;
   }
   if (edits.monthlyCostCapUsd !== undefined) {
     const t = edits.monthlyCostCapUsd.trim().replace(/^\$/, '');

@@ -190,4 +190,24 @@ describe('routing answers between this machine and a remote provider', () => {
     expect(entry!.promptTokens).toBeGreaterThan(0);
     expect(entry!.costUsd).toBeGreaterThan(0);
   });
+
+  it('new chats follow the setting until they choose; private ones still stay here', async () => {
+    await callHandler(h.backend, 'settings:update', {
+      newChatRoutePolicy: 'remote',
+      defaultRemote: { providerId: h.provider.id, model: 'fake-large' },
+    });
+    const first = await ask(h, null, 'hi');
+    expect(first.end.content).toBe(REPLY);
+    expect(await callHandler(h.backend, 'router:get', { conversationId: first.sent.conversationId })).toMatchObject({ policy: 'remote' });
+    expect(h.fake.chatRequests()).toHaveLength(1);
+    const c = await newChat(h);
+    await route(c, { private: true });
+    const kept = await ask(h, c, 'private things');
+    expect((await stored(h, c, kept.sent.assistantMessage.id)).route).toMatchObject({ target: 'local', rule: 'private' });
+    expect(h.fake.chatRequests()).toHaveLength(1);
+    // A chat that chose stays with its choice when the setting changes.
+    await route(first.sent.conversationId, { policy: 'local' });
+    await callHandler(h.backend, 'settings:update', { newChatRoutePolicy: 'auto' });
+    expect(await callHandler(h.backend, 'router:get', { conversationId: first.sent.conversationId })).toMatchObject({ policy: 'local' });
+  });
 });

@@ -32,4 +32,10 @@ describe('the routing settings', () => {
       error: 'The auto threshold is a number from 0 to 1.',
     });
   });
+
+  it('sends the new chats policy when it changed, and refuses one that is none of the three', () => {
+    expect(routingPatch(current, { newChatRoutePolicy: 'local' })).toEqual({ ok: true, patch: {} });
+    expect(routingPatch(current, { newChatRoutePolicy: 'auto' })).toEqual({ ok: true, patch: { newChatRoutePolicy: 'auto' } });
+    expect(routingPatch(current, { newChatRoutePolicy: 'everywhere' }).ok).toBe(false);
+  });
 });
