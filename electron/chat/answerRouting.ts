@@ -15,6 +15,8 @@ export interface RoutedAnswer {
   route: MessageRoute | null;
   /** The model's prices (US dollars per million tokens), to cost the answer when it ends; null locally. */
   prices: { inputPerMTok: number; outputPerMTok: number } | null;
+  /** The router's hold on the month's spending for this answer, released when it is settled. */
+  hold?: string;
 }
 
 /** One answer to place. */

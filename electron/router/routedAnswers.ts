@@ -21,7 +21,7 @@ import type { Decision } from './decide';
 import type { RouterService } from './routerService';
 
 export interface RoutedAnswersDeps {
-  router: Pick<RouterService, 'decide' | 'decideTarget' | 'record'>;
+  router: Pick<RouterService, 'decide' | 'decideTarget' | 'record' | 'release'>;
   /** A chat backend for a remote model (the provider must be enabled). */
   remote: (providerId: string, model: string) => ChatBackend;
   /** A chat backend on one local model, and that model's name; NOT_FOUND when the library does not have it. */
@@ -39,11 +39,18 @@ export class RoutedAnswers implements AnswerRouting {
 
   async pick(request: AnswerRequest, local: LocalAnswers): Promise<RoutedAnswer> {
     const { conversationId, target } = request;
-    const decision =
+    const decision: Decision & { hold?: string } =
       target && conversationId
         ? this.d.router.decideTarget(conversationId, target)
         : this.d.router.decide(conversationId, this.sizeOf(request));
-    return this.placed(decision, local);
+    const hold = decision.hold;
+    try {
+      const placed = await this.placed(decision, local);
+      return hold ? { ...placed, hold } : placed;
+    } catch (error) {
+      this.d.router.release(hold);
+      throw error;
+    }
   }
 
   async resume(answer: Message, local: LocalAnswers): Promise<RoutedAnswer> {
@@ -67,6 +74,7 @@ export class RoutedAnswers implements AnswerRouting {
 
   settle(o: AnswerOutcome): MessageRoute | null {
     const { route, prices } = o.routed;
+    this.d.router.release(o.routed.hold);
     if (!route) return null;
     // A remote answer that broke half-way, or that the user stopped (even before its first word: a reasoning model
     // may think for long), was still billed for what it was sent and what it wrote, and one from a provider that

@@ -4,7 +4,7 @@ import { AppError } from '../../shared/errors';
 import type { EventBus } from '../lib/events';
 import { newId } from '../lib/ids';
 import type { SettingsService } from '../settings/settingsService';
-import { monthRange } from './cost';
+import { costUsd, monthRange } from './cost';
 import { type Decision, decide, decideTarget } from './decide';
 import { type NewRouteLogEntry, RouteLogRepo } from './routeLogRepo';
 import { DEFAULT_ROUTING, RoutingRepo } from './routingRepo';
@@ -31,6 +31,9 @@ export class RouterService {
   private readonly routing: RoutingRepo;
   private readonly logRepo: RouteLogRepo;
   private readonly now: () => number;
+
+  /** Estimated costs of remote answers decided and not yet recorded, by hold id. */
+  private readonly holds = new Map<string, number>();
 
   constructor(private readonly d: RouterDeps) {
     this.routing = new RoutingRepo(d.db, () => d.settings.get().newChatRoutePolicy);
@@ -69,19 +72,33 @@ export class RouterService {
     return this.logRepo.spent(from, to);
   }
 
-  /** Where a conversation's next answer runs (a new chat, not saved yet, has no routing: local). */
-  decide(conversationId: string | null, request: RouteRequest): Decision {
+  /**
+   * Where a conversation's next answer runs (a new chat, not saved yet, has no routing: local). A remote decision
+   * holds its estimated cost until the answer is recorded, so answers written at the same time cannot together pass
+   * the cap that each one alone would keep under.
+   */
+  decide(conversationId: string | null, request: RouteRequest): Decision & { hold?: string } {
     const s = this.d.settings.get();
-    return decide({
+    const held = [...this.holds.values()].reduce((a, b) => a + b, 0);
+    const decision = decide({
       ...this.facts(conversationId),
       defaultRemote: s.defaultRemote,
       text: request.text,
       promptTokens: request.promptTokens,
       answerTokens: request.answerTokens,
-      monthSpendUsd: this.monthSpend(),
+      monthSpendUsd: this.monthSpend() + held,
       capUsd: s.monthlyCostCapUsd,
       threshold: s.autoRemoteThreshold,
     });
+    if (decision.target !== 'remote') return decision;
+    const hold = newId();
+    this.holds.set(hold, costUsd(decision.model, request.promptTokens, request.answerTokens));
+    return { ...decision, hold };
+  }
+
+  /** An answer that held an estimate has ended (recorded, or never started): the estimate goes. */
+  release(hold: string | undefined): void {
+    if (hold) this.holds.delete(hold);
   }
 
   /** The place the user named (run elsewhere, compare); FORBIDDEN for a private or document chat going out. */

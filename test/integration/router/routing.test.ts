@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { costUsd, tokensOfChars } from '../../../electron/router/cost';
 import { callHandler } from '../../helpers/backend';
 import { ask, COMPLEX, dbPath, ended, type Harness, newChat, PRICE, REPLY, routeLog, startHarness, stored } from './routerHarness';
 
@@ -209,5 +210,22 @@ describe('routing answers between this machine and a remote provider', () => {
     await route(first.sent.conversationId, { policy: 'local' });
     await callHandler(h.backend, 'settings:update', { newChatRoutePolicy: 'auto' });
     expect(await callHandler(h.backend, 'router:get', { conversationId: first.sent.conversationId })).toMatchObject({ policy: 'local' });
+  });
+
+  it('counts answers still being written against the cap: two at once cannot pass what one alone keeps under', async () => {
+    // What one complex first message is estimated to cost (as the router sizes it: the system prompt, the message,
+    // the chat's 24-token answers); the cap lets one out, not two.
+    const one = costUsd({ inputPerMTok: PRICE, outputPerMTok: PRICE }, tokensOfChars('Be brief.'.length + COMPLEX.length), 24);
+    await callHandler(h.backend, 'settings:update', { monthlyCostCapUsd: one * 1.5 });
+    const [a, b] = [await newChat(h), await newChat(h)];
+    for (const c of [a, b]) await route(c, { policy: 'auto', remote: { providerId: h.provider.id, model: 'fake-large' } });
+    h.fake.setMode('hang');
+    const first = await callHandler<{ streamId: string }>(h.backend, 'chat:send', { conversationId: a, text: COMPLEX });
+    await vi.waitFor(() => expect(h.fake.chatRequests()).toHaveLength(1));
+    const second = await ask(h, b, COMPLEX);
+    expect((await stored(h, b, second.sent.assistantMessage.id)).route).toMatchObject({ target: 'local', rule: 'cost-cap' });
+    expect(h.fake.chatRequests()).toHaveLength(1);
+    await callHandler(h.backend, 'chat:stop', { streamId: first.streamId });
+    await ended(h, first.streamId);
   });
 });
