@@ -1,4 +1,6 @@
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +87,29 @@ describe('settings changed in two windows', () => {
     await field('settings-save').click();
     await field('settings-panel').waitFor({ state: 'detached' });
     expect(await other.call('settings:get')).toMatchObject({ temperature: 0.4, maxTokens: 5 });
+  });
+
+  it('switches the API server on from Settings, at once, and leads to its key and log', async () => {
+    // A free port for it (the default one may be taken on this machine).
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const p = (probe.address() as AddressInfo).port;
+        probe.close(() => resolve(p));
+      });
+    });
+    await other.call('api:configure', { port });
+    await page.locator('[data-testid="settings-open"]').click();
+    expect(await field('settings-api-state').textContent()).toBe('Off: no other app can use Hearth.');
+    await field('settings-api-enabled').check();
+    await expect.poll(() => field('settings-api-state').textContent()).toBe(`Running at http://127.0.0.1:${port}/v1`);
+    expect(await other.call('api:status')).toMatchObject({ enabled: true, running: true, port });
+    await field('settings-api').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, 'e2e-settings-api.png') });
+    await field('settings-api-open').click();
+    await field('settings-panel').waitFor({ state: 'detached' });
+    await page.locator('[data-testid="connections-view"]').waitFor();
+    expect(await page.locator('[data-testid="api-enabled"]').isChecked()).toBe(true);
+    await other.call('api:configure', { enabled: false });
   });
 
   it('showed no console errors', () => {

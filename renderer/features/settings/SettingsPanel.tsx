@@ -3,6 +3,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { Settings } from '../../../shared/types';
 import { call } from '../../api/client';
 import { queryKeys } from '../../api/queryKeys';
+import { ApiSettingsRow } from '../api/ApiSettingsRow';
 import { Presets } from './Presets';
 import { settingsPatch, type EditableSetting, type SettingsEdits } from './settingsPatch';
 
@@ -103,6 +104,7 @@ export function SettingsPanel({ settings, onClose }: Props) {
           <input type="number" min={0} max={1440} step={1} data-testid="settings-idle-unload" {...field('idleUnloadMinutes')} />
         </label>
       </div>
+      <ApiSettingsRow onOpen={onClose} />
       <Presets />
       {error && (
         <div className="picker-error" role="alert">
