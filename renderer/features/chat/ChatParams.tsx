@@ -48,7 +48,7 @@ export function ChatParams({ conversationId, settings }: Props) {
         title={conversationId ? "This chat's preset and sampling" : 'Send a message first: parameters belong to a chat'}
         onClick={() => setOpenFor(open ? null : conversationId)}
       >
-        Chat parameters
+        Parameters
       </button>
       {open && conversationId && <ParamsForm conversationId={conversationId} settings={settings} onClose={close} />}
     </span>

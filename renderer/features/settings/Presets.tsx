@@ -35,7 +35,7 @@ export function Presets() {
   return (
     <fieldset className="presets" data-testid="presets">
       <legend>System-prompt presets</legend>
-      {presets.data?.length === 0 && <p className="presets-empty">No presets yet. Pick one per chat from “Chat parameters”.</p>}
+      {presets.data?.length === 0 && <p className="presets-empty">No presets yet. Pick one per chat from “Parameters” in the top bar.</p>}
       <ul className="presets-list">
         {presets.data?.map((p) => (
           <li key={p.id} data-testid="preset-item">
