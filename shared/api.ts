@@ -59,6 +59,15 @@ export const Origin = z
   .max(200)
   .regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i, 'An origin is scheme, host and optional port, like https://app.example:8443.');
 
+/**
+ * The id the API gives a model file (`/v1/models`, and what a client names): its file name without `.gguf` and
+ * without a split file's `-00001-of-00003`. `qwen2.5-0.5b-instruct-q4_k_m.gguf` -> `qwen2.5-0.5b-instruct-q4_k_m`.
+ */
+export function apiModelId(pathOrFileName: string): string {
+  const fileName = pathOrFileName.split(/[\\/]/).pop() ?? pathOrFileName;
+  return fileName.replace(/\.gguf$/i, '').replace(/-\d{5}-of-\d{5}$/, '');
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Remote providers
 

@@ -1,3 +1,4 @@
+import { apiModelId } from '../../../shared/api';
 import type { LibraryModel } from '../../../shared/models';
 import type { EndpointDeps } from '../types';
 import { ApiError } from './errors';
@@ -11,20 +12,13 @@ export interface ApiModel {
   kind: 'chat' | 'embedding' | null;
 }
 
-const SPLIT = /-\d{5}-of-\d{5}$/;
-
-/** The id of a model file: `qwen2.5-0.5b-instruct-q4_k_m.gguf` -> `qwen2.5-0.5b-instruct-q4_k_m`. */
-export function modelId(fileName: string): string {
-  return fileName.replace(/\.gguf$/i, '').replace(SPLIT, '');
-}
-
 /** The installed models an API request may name: the library's, less the files that cannot load and the adapters. */
 export async function apiModels(deps: Pick<EndpointDeps, 'models'>): Promise<ApiModel[]> {
   const list: LibraryModel[] = await deps.models.list();
   return list
     .filter((m) => m.problem === null && m.meta?.kind !== 'adapter')
     .map((m) => ({
-      id: modelId(m.fileName),
+      id: apiModelId(m.fileName),
       path: m.path,
       fileName: m.fileName,
       kind: m.meta?.kind === 'chat' || m.meta?.kind === 'embedding' ? m.meta.kind : null,
@@ -76,7 +70,7 @@ export async function resolveChatModel(deps: EndpointDeps, name: string | null |
   const current = deps.host.loaded('chat')?.path ?? deps.scheduler.chatModel ?? deps.settings.get().selectedModelPath;
   if (current) {
     const m = models.find((x) => x.path === current);
-    return { id: m?.id ?? modelId(current.split(/[\\/]/).pop() ?? current), path: current };
+    return { id: m?.id ?? apiModelId(current), path: current };
   }
   throw new ApiError(
     400,

@@ -3,7 +3,8 @@ import { useState } from 'react';
 import { call } from '../../api/client';
 import { queryKeys } from '../../api/queryKeys';
 import { CopyButton } from './CopyButton';
-import { apiModelId, MODEL_PLACEHOLDER, usageSnippets } from './snippets';
+import { apiModelId } from '../../../shared/api';
+import { MODEL_PLACEHOLDER, usageSnippets } from './snippets';
 
 /** How to call the server from a shell, Node or Python, with this server's address (the key stays in an environment variable). */
 export function UsageSnippets({ baseUrl }: { baseUrl: string }) {

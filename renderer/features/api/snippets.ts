@@ -61,15 +61,6 @@ export function usageSnippets(baseUrl: string, model: string | null): Snippet[] 
   ];
 }
 
-/**
- * The id the API gives a model file: its name without `.gguf` and without a split file's `-00001-of-00003`. The
- * same rule as `modelId` in electron/openai/endpoints/modelResolve.ts, which the renderer may not import.
- */
-export function apiModelId(path: string): string {
-  const fileName = path.split(/[\\/]/).pop() ?? path;
-  return fileName.replace(/\.gguf$/i, '').replace(/-\d{5}-of-\d{5}$/, '');
-}
-
 /** The address to paste into a tool: the running server's, or the one it will have on this port. */
 export function baseUrlFor(status: { baseUrl: string | null; port: number }): string {
   return status.baseUrl ?? `http://127.0.0.1:${status.port}/v1`;

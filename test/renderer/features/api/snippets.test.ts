@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { apiModelId, baseUrlFor, MODEL_PLACEHOLDER, usageSnippets } from '../../../../renderer/features/api/snippets';
+import { baseUrlFor, MODEL_PLACEHOLDER, usageSnippets } from '../../../../renderer/features/api/snippets';
+import { apiModelId } from '../../../../shared/api';
 
 describe('the how-to-use snippets', () => {
   const base = 'http://127.0.0.1:9123/v1';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type ApiModel, findModel, modelId } from '../../../../electron/openai/endpoints/modelResolve';
+import { type ApiModel, findModel } from '../../../../electron/openai/endpoints/modelResolve';
+import { apiModelId as modelId } from '../../../../shared/api';
 
 const models: ApiModel[] = [
   { id: 'Qwen2.5-0.5B-q4', path: '/m/Qwen2.5-0.5B-q4.gguf', fileName: 'Qwen2.5-0.5B-q4.gguf', kind: 'chat' },
