@@ -1,9 +1,8 @@
 import type { AnswerTarget, MessageRoute } from '../../shared/api';
 import type { LoadedModel, Message, MessageStats } from '../../shared/types';
-import type { ChatTurn, GenerateOptions, GenerateResult } from '../inference/protocol';
+import type { GenerateResult } from '../inference/protocol';
 import { newId } from '../lib/ids';
-import type { Scheduler } from '../scheduler/scheduler';
-import type { ChatBackend, ChatCall } from './chatBackend';
+import type { ChatBackend } from './chatBackend';
 import { EMPTY_STATS } from './messagesRepo';
 
 /** Where one answer runs: the backend that writes it, the name it shows as its model, and its route. */
@@ -99,33 +98,6 @@ export function newMessage(
 /** Without routing: the picked local model, no route. */
 export async function unrouted(local: LocalAnswers): Promise<RoutedAnswer> {
   return { backend: local.backend, model: (await local.resolveModel()).name, route: null, prices: null };
-}
-
-/**
- * The local engine on one named model rather than the picked one (run elsewhere, compare). The scheduler's switch
- * policy does the rest: the job waits until the chat slot drains, then the model is switched, so two local models
- * compared run one after the other rather than failing over the slot.
- */
-export class LocalModelBackend implements ChatBackend {
-  readonly kind = 'local' as const;
-
-  constructor(
-    private readonly scheduler: Pick<Scheduler, 'generate'>,
-    private readonly modelPath: string,
-    private readonly client = 'ui',
-  ) {}
-
-  generate(turns: ChatTurn[], options: GenerateOptions, call: ChatCall): Promise<GenerateResult> {
-    return this.scheduler.generate({
-      client: this.client,
-      priority: 'interactive',
-      model: this.modelPath,
-      signal: call.signal,
-      input: { sequenceKey: call.conversationId, turns, options },
-      onEvent: (e) => (e.kind === 'text' ? call.onText(e.text) : call.onThought?.(e.text)),
-      ...(call.onQueue ? { onQueue: call.onQueue } : {}),
-    });
-  }
 }
 
 /** An answer's stats: the counts and timings its engine or provider reported, and the GPU of this machine it ran on (none remotely). */

@@ -20,19 +20,26 @@ export interface ChatBackend {
   generate(turns: ChatTurn[], options: GenerateOptions, call: ChatCall): Promise<GenerateResult>;
 }
 
-/** The local engine, through the scheduler at the priority of an answer the user is waiting for. */
+/**
+ * The local engine, through the scheduler at the priority of an answer the user is waiting for: on the picked model,
+ * or on `model` (a path: run elsewhere, compare). The scheduler's switch policy does the rest for a named model:
+ * the job waits until the chat slot drains, then the model is switched, so two local models compared run one after
+ * the other rather than failing over the slot.
+ */
 export class LocalChatBackend implements ChatBackend {
   readonly kind = 'local' as const;
 
   constructor(
-    private readonly scheduler: Scheduler,
+    private readonly scheduler: Pick<Scheduler, 'generate'>,
     private readonly client = 'ui',
+    private readonly model?: string,
   ) {}
 
   generate(turns: ChatTurn[], options: GenerateOptions, call: ChatCall): Promise<GenerateResult> {
     return this.scheduler.generate({
       client: this.client,
       priority: 'interactive',
+      ...(this.model ? { model: this.model } : {}),
       signal: call.signal,
       input: { sequenceKey: call.conversationId, turns, options },
       onEvent: (e) => (e.kind === 'text' ? call.onText(e.text) : call.onThought?.(e.text)),

@@ -2,15 +2,8 @@ import type { MessageRoute } from '../../shared/api';
 import { AppError } from '../../shared/errors';
 import type { LibraryModel } from '../../shared/models';
 import type { Message } from '../../shared/types';
-import {
-  type AnswerOutcome,
-  type AnswerRequest,
-  type AnswerRouting,
-  type LocalAnswers,
-  LocalModelBackend,
-  type RoutedAnswer,
-} from '../chat/answerRouting';
-import type { ChatBackend } from '../chat/chatBackend';
+import { type AnswerOutcome, type AnswerRequest, type AnswerRouting, type LocalAnswers, type RoutedAnswer } from '../chat/answerRouting';
+import { type ChatBackend, LocalChatBackend } from '../chat/chatBackend';
 import { chatSettingsFor, resolveChatSettings } from '../chat/chatSettings';
 import type { MessagesRepo } from '../chat/messagesRepo';
 import type { ProvidersService } from '../providers/providersService';
@@ -179,11 +172,11 @@ export function routedAnswers(w: RoutingWiring): RoutedAnswers {
       if (m.problem) throw new AppError('BAD_INPUT', `${m.fileName} cannot be loaded: ${m.problem}`);
       if (m.meta && m.meta.kind !== 'chat')
         throw new AppError('BAD_INPUT', `${m.fileName} is not a chat model: pick one that writes answers.`);
-      return { name: m.fileName, backend: new LocalModelBackend(w.scheduler, path) };
+      return { name: m.fileName, backend: new LocalChatBackend(w.scheduler, 'ui', path) };
     },
     localByName: async (fileName) => {
       const m = (await w.library.list()).find((l) => l.fileName === fileName && !l.problem && (!l.meta || l.meta.kind === 'chat'));
-      return m ? { name: m.fileName, backend: new LocalModelBackend(w.scheduler, m.path) } : null;
+      return m ? { name: m.fileName, backend: new LocalChatBackend(w.scheduler, 'ui', m.path) } : null;
     },
     pathTo: (id) => w.messages.pathTo(id),
     chatSettings: (conversationId) => {
