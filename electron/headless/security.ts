@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { loopbackHostAllowed } from '../lib/loopbackGuards';
 import type { IncomingMessage } from 'node:http';
 
 /**
@@ -29,17 +29,9 @@ export function withoutCspMeta(html: string): string {
   return html.replace(/<meta\s+http-equiv=["']Content-Security-Policy["'][^>]*>\s*/i, '');
 }
 
-export function tokensEqual(given: string | null | undefined, expected: string): boolean {
-  if (!given) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 /** A Host header naming anything but this loopback server means DNS rebinding or a proxy: refuse. */
 export function hostAllowed(req: IncomingMessage, port: number): boolean {
-  const host = req.headers.host;
-  return host === `127.0.0.1:${port}` || host === `localhost:${port}`;
+  return loopbackHostAllowed(req.headers.host, port);
 }
 
 /** Browsers always send Origin on WebSocket upgrades; a foreign one is a cross-site page. No Origin: a non-browser client. */

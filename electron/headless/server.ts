@@ -6,17 +6,9 @@ import { extname, join, normalize, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Backend } from '../api/backend';
-import {
-  contentSecurityPolicy,
-  cookieValue,
-  decoded,
-  hostAllowed,
-  originAllowed,
-  requestUrl,
-  tokensEqual,
-  withoutCspMeta,
-} from './security';
+import { contentSecurityPolicy, cookieValue, decoded, hostAllowed, originAllowed, requestUrl, withoutCspMeta } from './security';
 import { MAX_FRAME_BYTES, serveSocket } from './wsTransport';
+import { secretsEqual } from '../lib/loopbackGuards';
 
 export interface HeadlessServerOptions {
   backend: Backend;
@@ -87,8 +79,8 @@ export async function startHeadlessServer(o: HeadlessServerOptions): Promise<Hea
       res.writeHead(204, headers).end();
       return;
     }
-    const fromQuery = tokensEqual(url.searchParams.get('token'), token);
-    if (!fromQuery && !tokensEqual(cookieValue(req, cookieName()), token)) {
+    const fromQuery = secretsEqual(url.searchParams.get('token'), token);
+    if (!fromQuery && !secretsEqual(cookieValue(req, cookieName()), token)) {
       return reply(401, 'Hearth needs its access token: open the address the server printed, with ?token=...');
     }
     const extra: Record<string, string> = fromQuery ? { 'Set-Cookie': `${cookieName()}=${token}; HttpOnly; SameSite=Strict; Path=/` } : {};
@@ -115,7 +107,7 @@ export async function startHeadlessServer(o: HeadlessServerOptions): Promise<Hea
     if (!url) return refuse('400 Bad Request');
     if (url.pathname !== '/ws' || !hostAllowed(req, port)) return refuse('404 Not Found');
     if (!originAllowed(req, port)) return refuse('403 Forbidden');
-    if (!tokensEqual(url.searchParams.get('token'), token)) return refuse('401 Unauthorized');
+    if (!secretsEqual(url.searchParams.get('token'), token)) return refuse('401 Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, o.backend));
   }
 

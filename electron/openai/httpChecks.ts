@@ -1,17 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-
 /**
- * The checks every API request passes before an endpoint sees it: the Host allow-list, the browser origin, the
- * bearer key. Pure functions over header values, so each is tested alone.
+ * The checks every API request passes before an endpoint sees it, besides the Host allow-list and the key compare
+ * it shares with the headless server (lib/loopbackGuards.ts): the browser origin, CORS, the bearer header. Pure
+ * functions over header values, so each is tested alone.
  */
-
-/**
- * A Host naming anything but this loopback server means DNS rebinding (a page on `evil.example` whose name now
- * resolves to 127.0.0.1) or a proxy: refuse. `127.0.0.1.nip.io` and an empty Host fail the exact match too.
- */
-export function hostAllowed(host: string | undefined, port: number): boolean {
-  return host === `127.0.0.1:${port}` || host === `localhost:${port}`;
-}
 
 export type OriginVerdict =
   /** No Origin header: not a browser's cross-origin request (curl, an editor, the openai client in Node). */
@@ -51,15 +42,4 @@ export function preflightHeaders(origin: string, requestedHeaders: string | unde
 export function bearerKey(authorization: string | undefined): string | null {
   const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization ?? '');
   return m ? m[1]! : null;
-}
-
-const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
-
-/**
- * Constant time whatever the lengths: both sides are hashed to 32 bytes first, so neither how much of the key
- * matched nor how long the guess was shows in the time taken.
- */
-export function keysEqual(given: string | null, expected: string): boolean {
-  if (given === null) return false;
-  return timingSafeEqual(digest(given), digest(expected));
 }

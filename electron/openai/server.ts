@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { ApiLogEntry } from '../../shared/api';
 import { logError } from '../lib/log';
 import { createApiReply, errorBody } from './apiReply';
-import { bearerKey, corsHeaders, hostAllowed, keysEqual, originVerdict, preflightHeaders } from './httpChecks';
+import { loopbackHostAllowed, secretsEqual } from '../lib/loopbackGuards';
+import { bearerKey, corsHeaders, originVerdict, preflightHeaders } from './httpChecks';
 import { MAX_BODY_BYTES, readJsonBody } from './jsonBody';
 import type { ApiCall, ApiNote, Endpoints } from './types';
 
@@ -119,7 +120,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
       note.error = message;
       fail(res, { ...headers, ...extra }, status, message, code);
     };
-    if (!hostAllowed(req.headers.host, port)) {
+    if (!loopbackHostAllowed(req.headers.host, port)) {
       return refuse(403, `This server answers only to 127.0.0.1:${port} and localhost:${port}.`, 'host_not_allowed');
     }
     const origin = originVerdict(req.headers.origin, o.allowedOrigins);
@@ -134,7 +135,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     }
     if (path === null) return refuse(400, 'The request target is not a valid path.', null);
     const key = bearerKey(req.headers.authorization);
-    if (!keysEqual(key, o.key())) {
+    if (!secretsEqual(key, o.key())) {
       const message = key
         ? "Wrong API key. Copy the current key from Hearth's settings."
         : "No API key. Send Authorization: Bearer <key>, with the key from Hearth's settings.";

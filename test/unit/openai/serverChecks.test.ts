@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bearerKey, hostAllowed, keysEqual, originVerdict, preflightHeaders } from '../../../electron/openai/httpChecks';
+import { bearerKey, originVerdict, preflightHeaders } from '../../../electron/openai/httpChecks';
+import { loopbackHostAllowed as hostAllowed, secretsEqual as keysEqual } from '../../../electron/lib/loopbackGuards';
 
 describe('the API request checks', () => {
   it('allow exactly 127.0.0.1:<port> and localhost:<port> as Host', () => {
